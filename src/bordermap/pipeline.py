@@ -1,13 +1,57 @@
 """Articles in, features out: the stages wired together.
 
-(Being written. Interface: ``extract_article(article, gazetteer) -> ArticleResult``.)
+``Extractor(gazetteer).extract(article)`` runs, for one article:
+
+articles → sentences → mentions → resolve → events (+ dates, speakers) → features
+
+Each stage is a function over plain records in its own module; this module only
+joins their results into :class:`~bordermap.features.Feature` records.
 """
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from bordermap.articles import Article, read_article
+from bordermap.dates import UNKNOWN, DateMention, DateRange, estimate_published, find_dates
+from bordermap.events import (
+    EVENT_SECTIONS,
+    Evidence,
+    SpeakerTracker,
+    actor_of,
+    fatalities_of,
+    find_triggers,
+    link_places,
+    main_place,
+    status_of,
+)
 from bordermap.features import Feature
+from bordermap.gazetteer import Gazetteer, Place
+from bordermap.mentions import MAPPED_SECTIONS, Matcher
+from bordermap.resolve import Resolved, resolve
+from bordermap.sentences import Sentence, split_sentences
+
+GEO_PRECISION = {
+    "town": "exact",
+    "crossing": "exact",
+    "border-side": "near",
+    "border": "near",
+    "river": "near",
+    "lake": "near",
+    "region": "region",
+    "governorate": "region",
+    "country": "region",
+}
+
+_ATTRIBUTION = re.compile(
+    r"(?:,|\b(?:he|she))[\s\u00a0]+(?:said|told|added|stressed|explained|noted|stated|warned)\b"
+    r"|\b(?:said|told)[\s\u00a0]+(?:[A-Za-z-]+[\s\u00a0]+){0,8}?[A-Z][a-z]+[\s\u00a0.]*$"
+)
+_REL_CLAUSE = re.compile(r"\b(?:which|when|where|that|who)[\s\u00a0]+$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -32,3 +76,256 @@ class ArticleResult:
     article_id: str
     features: list[Feature] = field(default_factory=list)
     unresolved: list[Unresolved] = field(default_factory=list)
+
+
+@dataclass
+class _Event:
+    evidence: list[Evidence]
+    date: DateRange = UNKNOWN
+    date_text: str | None = None
+    actor: str | None = None
+
+
+class Extractor:
+    """Extracts features from articles against one gazetteer.
+
+    Build it once and reuse it: it holds the compiled name matcher.
+
+    Parameters
+    ----------
+    gazetteer
+        A loaded :class:`~bordermap.gazetteer.Gazetteer`.
+    """
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self.matcher = Matcher(gazetteer)
+        self._intersects: dict[tuple[str, str], bool] = {}
+
+    # -- public -----------------------------------------------------------------
+    def extract(self, article: Article) -> ArticleResult:
+        """Features and unresolved mentions of one article."""
+        sentences = split_sentences(article)
+        found = self.matcher.find(article.text, sentences)
+        resolved = resolve(found.mentions, self.gazetteer, {s.index: s.text for s in sentences})
+        published = estimate_published(article, sentences)
+
+        by_sentence: dict[int, list[Resolved]] = defaultdict(list)
+        for r in resolved:
+            by_sentence[r.mention.sentence].append(r)
+
+        speakers = SpeakerTracker()
+        speaker_of: dict[int, str | None] = {}
+        evidence: list[Evidence] = []
+        dates: dict[int, DateMention | None] = {}
+        for s in sentences:
+            if s.section not in MAPPED_SECTIONS:
+                continue
+            speaker_of[s.index] = speakers.speaker_of(s.text) if s.section == "body" else None
+            if s.section not in EVENT_SECTIONS:
+                continue
+            for trig in find_triggers(s):
+                att = _ATTRIBUTION.search(s.text, trig.end - s.start)
+                places, rule = link_places(s, trig, by_sentence[s.index],
+                                           s.start + att.start() if att else None)
+                if not places:
+                    places, rule = self._earlier_in_paragraph(s, sentences, by_sentence)
+                if not places:
+                    places, rule = self._main_place(s, resolved)
+                if not places:
+                    continue
+                evidence.append(Evidence(
+                    sentence=s, trigger=trig, layer=trig.layer, status=status_of(s, trig),
+                    places=places, geo_rule=rule, actor=actor_of(s, trig),
+                    fatalities=fatalities_of(s.text), speaker=speaker_of[s.index],
+                ))
+        for s in sentences:
+            if s.section in MAPPED_SECTIONS:
+                dates[s.index] = _sentence_date(s, published)
+
+        events = self._group(evidence, dates)
+        features = self._features(article, sentences, resolved, events, dates, published, speaker_of)
+        unresolved = [
+            Unresolved(article.id, u.text, u.start, u.end, sentences[u.sentence].start,
+                       sentences[u.sentence].end)
+            for u in found.unresolved
+        ]
+        return ArticleResult(article.id, features, unresolved)
+
+    # -- place rules 3 and 4 ------------------------------------------------------
+    @staticmethod
+    def _earlier_in_paragraph(s: Sentence, sentences: Sequence[Sentence],
+                              by_sentence: dict[int, list[Resolved]]) -> tuple[tuple[Resolved, ...], str]:
+        for k in range(s.index - 1, -1, -1):
+            prev = sentences[k]
+            if prev.paragraph != s.paragraph:
+                break
+            if by_sentence.get(k):
+                return (by_sentence[k][-1],), "earlier-in-paragraph"
+        return (), ""
+
+    @staticmethod
+    def _main_place(s: Sentence, resolved: Sequence[Resolved]) -> tuple[tuple[Resolved, ...], str]:
+        pool = [r for r in main_place(resolved)]
+        if not pool:
+            return (), ""
+        nearest = min(pool, key=lambda r: (abs(r.mention.start - s.start), r.mention.start))
+        return (nearest,), "article-main-place"
+
+    # -- events -------------------------------------------------------------------
+    def _compatible(self, a: Place, b: Place) -> bool:
+        key = (a.id, b.id) if a.id <= b.id else (b.id, a.id)
+        if key not in self._intersects:
+            self._intersects[key] = a.id == b.id or bool(a.geometry.intersects(b.geometry))
+        return self._intersects[key]
+
+    def _group(self, evidence: list[Evidence], dates: dict[int, DateMention | None]) -> list[_Event]:
+        """Evidence of one real-world event: same layer and status, and the same
+        explicit date, or compatible places in the same or next paragraph."""
+        parent = list(range(len(evidence)))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for i, a in enumerate(evidence):
+            for j in range(i + 1, len(evidence)):
+                b = evidence[j]
+                if a.layer != b.layer or a.status != b.status:
+                    continue
+                da, db = dates.get(a.sentence.index), dates.get(b.sentence.index)
+                same_date = bool(da and db and not da.relative and not db.relative
+                                 and _date_key(da.text) == _date_key(db.text))
+                near = abs(a.sentence.paragraph - b.sentence.paragraph) <= 1
+                places_ok = any(self._compatible(p.place, q.place) for p in a.places for q in b.places)
+                if same_date and places_ok or (near and places_ok and (not da or not db or same_date)):
+                    parent[find(j)] = find(i)
+        groups: dict[int, list[Evidence]] = {}
+        for i, e in enumerate(evidence):
+            groups.setdefault(find(i), []).append(e)
+        events = []
+        for members in groups.values():
+            ev = _Event(members)
+            for e in members:
+                d = dates.get(e.sentence.index)
+                if d is not None and ev.date_text is None:
+                    ev.date, ev.date_text = d.value, d.text
+                if ev.actor is None and e.actor:
+                    ev.actor = e.actor
+            events.append(ev)
+        return events
+
+    # -- features -----------------------------------------------------------------
+    def _features(self, article: Article, sentences: Sequence[Sentence], resolved: Sequence[Resolved],
+                  events: list[_Event], dates: dict[int, DateMention | None], published: DateRange,
+                  speaker_of: dict[int, str | None]) -> list[Feature]:
+        feats: list[Feature] = []
+        used: set[int] = set()
+        pub = published.start.isoformat() if published.precision == "day" and published.start else None
+        for n, ev in enumerate(sorted(events, key=lambda e: e.evidence[0].trigger.start), start=1):
+            event_id = f"{article.id}:e{n}"
+            for e in ev.evidence:
+                for r in e.places:
+                    used.add(r.mention.start)
+                    qs = min(r.mention.start, e.sentence.start)
+                    qe = max(r.mention.end, e.sentence.end)
+                    date, date_text = (ev.date, ev.date_text) if ev.date_text else _fallback(published)
+                    feats.append(self._feature(
+                        article, r, layer=e.layer, status=e.status, event_id=event_id,
+                        quote_start=qs, quote_end=qe, speaker=e.speaker, actor=ev.actor,
+                        fatalities=e.fatalities, date=date, date_text=date_text, published=pub,
+                        geo_reason=f"{e.geo_rule}: {r.reason}", trigger=e.trigger.text,
+                        sub_event_type=e.trigger.sub_event_type,
+                    ))
+        for r in resolved:
+            if r.mention.start in used:
+                continue
+            s = sentences[r.mention.sentence]
+            d = dates.get(s.index)
+            date, date_text = (d.value, d.text) if d else _fallback(published)
+            feats.append(self._feature(
+                article, r, layer="place", status="reported", event_id=None,
+                quote_start=s.start, quote_end=s.end, speaker=speaker_of.get(s.index), actor=None,
+                fatalities=None, date=date, date_text=date_text, published=pub,
+                geo_reason=f"mention: {r.reason}", trigger=None, sub_event_type=None,
+            ))
+        feats.sort(key=lambda f: (f.quote_start, f.mention_start, f.layer))
+        return feats
+
+    def _feature(self, article: Article, r: Resolved, *, layer: str, status: str,
+                 event_id: str | None, quote_start: int, quote_end: int, speaker: str | None,
+                 actor: str | None, fatalities: int | None, date: DateRange, date_text: str | None,
+                 published: str | None, geo_reason: str, trigger: str | None,
+                 sub_event_type: str | None) -> Feature:
+        place, m = r.place, r.mention
+        gaz = self.gazetteer.places
+        admin1 = place.name if place.kind == "governorate" else (
+            gaz[place.governorate].name if place.governorate in gaz else None)
+        country = place.name if place.kind == "country" else (
+            gaz[place.country].name if place.country in gaz else None)
+        return Feature(
+            feature_id=f"{article.id}:{layer}:{quote_start}:{m.start}",
+            layer=layer,
+            event_id=event_id,
+            status=status,
+            article_id=article.id,
+            article_title=article.title,
+            published=published,
+            place_id=place.id,
+            place_name=place.name,
+            mention=m.text,
+            mention_start=m.start,
+            mention_end=m.end,
+            quote=article.text[quote_start:quote_end],
+            quote_start=quote_start,
+            quote_end=quote_end,
+            speaker=speaker,
+            actor=actor,
+            fatalities=fatalities,
+            date_start=date.start.isoformat() if date.start else None,
+            date_end=date.end.isoformat() if date.end else None,
+            date_precision=date.precision,
+            geo_precision=GEO_PRECISION.get(place.kind, "region"),
+            geometry=place.geometry,
+            place_kind=place.kind,
+            geo_reason=geo_reason,
+            trigger=trigger,
+            sub_event_type=sub_event_type,
+            date_text=date_text,
+            admin1=admin1,
+            country=country,
+            article_outlet=article.outlet,
+            article_url=article.url,
+        )
+
+    def extract_paths(self, paths: Iterable[Path]) -> Iterator[tuple[Path, ArticleResult]]:
+        """Read and extract each path; an unreadable file raises its ArticleError."""
+        for path in paths:
+            yield path, self.extract(read_article(path))
+
+
+def _sentence_date(s: Sentence, published: DateRange) -> DateMention | None:
+    """The date a sentence gives its event: the first one not inside a relative clause."""
+    for d in find_dates(s.text, offset=s.start, published=published):
+        if _REL_CLAUSE.search(s.text[max(0, d.start - s.start - 12): d.start - s.start]):
+            continue
+        return d
+    return None
+
+
+def _fallback(published: DateRange) -> tuple[DateRange, str | None]:
+    """No date in the evidence: the article's own date, marked approximate."""
+    if published.start is None:
+        return UNKNOWN, None
+    return DateRange(published.start, published.end, "approximate"), None
+
+
+def _date_key(text: str) -> str:
+    return re.sub(r"(?<=\d)(?:st|nd|rd|th)\b|\bon\b|\bthe\b|\bof\b|[\s,]+", "", text.lower())
+
+
+def extract_article(article: Article, gazetteer: Gazetteer) -> ArticleResult:
+    """Extract one article. For many articles build one :class:`Extractor` and reuse it."""
+    return Extractor(gazetteer).extract(article)

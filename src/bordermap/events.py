@@ -1,0 +1,391 @@
+"""Classifying evidence into map layers, and who, how many and where.
+
+A sentence is evidence of an event when it holds a trigger: a strike ("airstrikes",
+"shelling", "targeted by Iraqi aircraft"), an outpost ("outposts", "thermal cameras",
+"border guard troops", "enhancing security along") or a sweep ("search operations",
+"patrols", "raids", "destruction of tunnels"). Triggers are data (:data:`TRIGGERS`),
+each with its layer and an ACLED-like sub-event type.
+
+For each piece of evidence this module decides
+
+* ``status``: ``planned`` when a proposal, recommendation, approval, condition or
+  future plan governs the trigger ("can be addressed by installing", "will be
+  erected", "approved the construction"), else ``reported``;
+* the actor, the fatalities and the speaker ("he said" goes to the last named speaker);
+* the place, by the first rule that applies:
+
+  1. ``same-sentence``: a place in the same sentence linked to the trigger;
+  2. ``cross-border-phrase``: a cross-border phrase in the sentence;
+  3. ``earlier-in-paragraph``: the nearest earlier place in the paragraph;
+  4. ``article-main-place``: the article's main place;
+
+* and which pieces of evidence tell of the same event (they share an ``event_id``).
+
+Traps it keeps out: "ISIL swept into Sinjar" (no trigger: "swept" is not a sweep),
+a workers' or hunger strike, habitual or generic statements ("when the warplanes
+raided them, they used to hide"), and descriptions of a person ("a member of the
+Iraqi border patrol").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bordermap.resolve import Resolved
+from bordermap.sentences import Sentence
+
+# Sections whose sentences can be evidence of an event.
+EVENT_SECTIONS = frozenset({"caption", "body"})
+
+_S = r"[\s\u00a0]+"
+
+
+@dataclass(frozen=True)
+class Trigger:
+    start: int
+    end: int
+    text: str
+    layer: str
+    sub_event_type: str
+
+
+def _t(pattern: str, layer: str, sub: str, flags: int = re.IGNORECASE) -> tuple[re.Pattern[str], str, str]:
+    return re.compile(pattern, flags), layer, sub
+
+
+AIR = "Air/drone strike"
+SHELLING = "Shelling/artillery/missile attack"
+TRIGGERS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    _t(r"\bdrone" + r"[\s-]?strikes?\b", "strike", AIR),
+    _t(r"\b(?:artillery|missile|rocket|mortar)(?:[\s-]?(?:strikes?|fire|attacks?|barrages?))?\b",
+       "strike", SHELLING),
+    _t(r"\bair[\s-]?strikes?\b|\bair[\s-]?raids?\b|\baerial\s+(?:bombardment|attacks?|strikes?)\b",
+       "strike", AIR),
+    _t(r"\b(?:bomb(?:ed|ing|ings)|bombard(?:ed|ing|ment|ments))\b", "strike", AIR),
+    _t(r"\bshell(?:ed|ing)\b", "strike", SHELLING),
+    _t(r"\b(?:pummel+ed|pounded|hammered)\b", "strike", AIR),
+    _t(r"\b(?:targeted|hit|struck)\s+by\s+(?:(?:the|Iraqi|US|U\.S\.|coalition|Russian|Turkish|"
+       r"Syrian)\s+)*(?:aircraft|jets|warplanes|planes|drones|air\s+force|Air\s+Force|F-16s?)\b",
+       "strike", AIR),
+    _t(r"\b(?:jets|warplanes|aircraft|drones|F-16s?|helicopters)\s+(?:\w+\s+){0,2}"
+       r"(?:struck|hit|targeted|bombed|raided|attacked|destroyed)\b", "strike", AIR),
+    _t(r"\bstrikes?\b(?=" + _S + r"(?:on|against|targeting|in|near|at|inside|across)\b)", "strike", AIR),
+    _t(r"\boutposts?\b|\bwatch-?towers?\b|\bobservation\s+(?:posts?|towers?)\b|"
+       r"\bmilitary\s+posts?\b|\bguard\s+posts?\b", "outpost", "Outposts or towers"),
+    _t(r"\b(?:border\s+)?fenc(?:e|es|ing)\b|\btrench(?:es)?\b|\bberms?\b|\bbarriers?\b|"
+       r"\bfortif\w+\b|\bconcrete\s+wall\b", "outpost", "Fences, walls or trenches"),
+    _t(r"\b(?:thermal|surveillance|security|night-vision)\s+(?:surveillance\s+)?cameras?\b|"
+       r"\bsurveillance\s+(?:equipment|systems?|devices?|balloons?|towers?)\b|\bradars?\b|"
+       r"\bsensors?\b", "outpost", "Fixed surveillance"),
+    _t(r"\bborder\s+guards?(?:\s+(?:troops|units|forces|brigades?|regiments?))?\b|"
+       r"\bdeploy(?:ed|ing|ment|ments|s)?\b|\breinforcements?\b", "outpost", "Border-guard deployment"),
+    _t(r"\b(?:enhanc|tighten|strengthen|bolster|reinforc|beef\w*\s+up|step\w*\s+up)\w*\s+"
+       r"(?:(?:the|their|its|security)\s+)?(?:security|control|controls|protection)\b",
+       "outpost", "Security measures"),
+    _t(r"\bsweep(?:s|ing)?\b", "sweep", "Sweep"),
+    _t(r"\bsearch(?:-and-\w+|\s+and\s+\w+)?\s+(?:operations?|missions?|campaigns?)\b|"
+       r"\b(?:clearance|clearing|combing|mopping[-\s]up|security|military)\s+operations?\b|"
+       r"\bcomb(?:ed|ing)?\b|\bcordon(?:ed)?\s+off\b", "sweep", "Search and clearance"),
+    _t(r"\bpatrol(?:s|led|ling|ing)?\b", "sweep", "Patrol"),
+    _t(r"\braids?\b|\braided\b", "sweep", "Raid"),
+    _t(r"\b(?:destroy(?:ed|ing|s)?|destruction\s+of|blew\s+up|demolish(?:ed|ing)?)\s+(?:\w+\s+){0,4}?"
+       r"(?:tunnels?|hideouts?|caves?|weapons\s+caches?|caches?)\b", "sweep", "Destruction of hideouts"),
+)
+# Words that make a trigger not an event.
+_NOT_EVENT = re.compile(
+    r"\b(?:hunger|general|workers'?|labour|labor|teachers'?|sit-in)\s+strikes?\b|\bon\s+strike\b|"
+    r"\bstrike\s+(?:a|the)\s+(?:deal|balance|chord|agreement)\b|\bused\s+to\b|\bwhenever\b|"
+    r"\bswept\s+(?:in)?to\b",
+    re.IGNORECASE,
+)
+_DESCRIPTOR = re.compile(r"\b(?:member|members|officer|head|chief|commander|spokesman|official)s?"
+                         r"\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+_PLANNED = re.compile(
+    r"\b(?:will|would|shall|plans?\s+to|planned|planning|intends?\s+to|intention|aims?\s+to|"
+    r"(?:is|are)\s+set\s+to|to\s+be\s+(?:built|erected|installed|constructed|deployed|set\s+up|"
+    r"established)|can\s+be|could|should|must|needs?\s+to|propos\w+|recommend\w*|approv\w+|"
+    r"call(?:ed|s|ing)?\s+for|urg(?:e|ed|es|ing)|demand\w*|if|unless|possible|possibly|"
+    r"potential|future|next\s+(?:year|month|week)|expected\s+to|may|might|budget\w*|"
+    r"allocat\w+|intend\w*|consider\w*|envisag\w+)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(r"[;:]|\s[—–]\s|,\s+(?:but|while|whereas)\b")
+
+# Actors: pattern → canonical name.
+_ACTORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), name)
+    for p, name in (
+        (r"\bIraqi\s+(?:Air\s+Force|air\s+force|aircraft|warplanes|jets|fighter\s+jets|F-16s?)", "Iraqi Air Force"),
+        (r"\b(?:US|U\.S\.|American)[-\s]led\s+(?:international\s+)?(?:coalition|alliance)|"
+         r"\b[Cc]oalition\s+(?:aircraft|warplanes|jets|forces|drones)|\bthe\s+[Cc]oalition\b", "US-led coalition"),
+        (r"\bJoint\s+Operations\s+Command\b", "Iraqi Joint Operations Command"),
+        (r"\bIraqi\s+[Ss]ecurity\s+[Ff]orces\b|\bISF\b", "Iraqi Security Forces"),
+        (r"\bIraqi\s+(?:[Bb]order\s+[Gg]uards?|[Bb]order\s+[Pp]olice)|\b[Bb]order\s+[Gg]uards?\b", "Iraqi Border Guards"),
+        (r"\bPopular\s+Mobili[sz]ation\s+(?:Forces|Units|Committees)|\bPMF\b|\bPMU\b|\bHashd\b",
+         "Popular Mobilization Forces"),
+        (r"\bSyrian\s+Democratic\s+Forces\b|\bSDF\b", "Syrian Democratic Forces"),
+        (r"\bSyrian\s+(?:[Aa]rmy|regime|government\s+forces|[Aa]rab\s+[Aa]rmy)|\bregime\s+forces\b",
+         "Syrian government forces"),
+        (r"\bRussian\s+(?:[Aa]ir\s+[Ff]orce|warplanes|jets|aircraft|forces|troops)", "Russian forces"),
+        (r"\bTurkish\s+(?:[Aa]rmy|forces|warplanes|jets|drones?|aircraft|troops)", "Turkish forces"),
+        (r"\bIraqi\s+[Gg]overnment\b", "Iraqi Government"),
+        (r"\bIraqi\s+(?:[Aa]rmy|troops|soldiers|forces|[Ss]ecurity\s+agencies)|\bGround\s+forces\b",
+         "Iraqi forces"),
+        (r"\b(?:ISIS|ISIL|IS|Daesh|Islamic\s+State)\s+(?:militants|fighters|remnants|elements|cells)",
+         "ISIS"),
+    )
+)
+_BY_ACTOR = re.compile(r"\bby\s+(?:the\s+)?$")
+
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "a dozen": 12, "dozen": 12,
+}
+_NUM = r"(?P<n>\d{1,4}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+_FATALITIES = (
+    re.compile(r"\bkill(?:ing|ed|s)\s+(?:at\s+least\s+|some\s+|about\s+|nearly\s+|around\s+|more\s+than\s+)?"
+               + _NUM + r"\b", re.IGNORECASE),
+    re.compile(r"(?:at\s+least\s+|some\s+|about\s+)?" + _NUM + r"\s+(?:[\w-]+\s+){0,4}?"
+               r"(?:were|have\s+been|had\s+been|was)\s+killed\b", re.IGNORECASE),
+    re.compile(r"\bdeath\s+toll\s+(?:rose\s+to|of|stood\s+at|climbed\s+to)\s+" + _NUM + r"\b", re.IGNORECASE),
+    re.compile(r"\bleaving\s+" + _NUM + r"\s+(?:[\w-]+\s+){0,3}?dead\b", re.IGNORECASE),
+    re.compile(r"\b" + _NUM + r"\s+(?:[\w-]+\s+){0,3}?(?:dead|killed)\b", re.IGNORECASE),
+)
+
+# Speakers.
+_VERB = r"(?:said|says|told|added|stressed|explained|noted|stated|warned|confirmed|announced|describes|" \
+        r"described|insisted|explains|adds|tells)"
+_NAME = (r"(?:(?:al|el|Al|El|Abu|Abd|bin|ibn)[-\s\u00a0])?[A-Z][a-z’'\-]+"
+         r"(?:[\s\u00a0](?:(?:al|el|Al|El|Abu|Abd|abu|bin|ibn|bint)[-\s\u00a0])?[A-Z][a-z’'\-]+){0,3}")
+_NAME_BEFORE_VERB = re.compile(r"(?P<name>" + _NAME + r")(?:,[^,\"“”]{2,90},)?[\s\u00a0]+" + _VERB + r"\b")
+_VERB_THEN_TAIL = re.compile(r"\b" + _VERB + r"\b(?P<tail>[^.;\"“”]{0,160})")
+_ACCORDING = re.compile(r"\b[Aa]ccording\s+to\s+(?:[a-z]+\s+){0,4}(?P<name>" + _NAME + r")")
+_PRONOUN = re.compile(r"\b(?:he|she)\s+" + _VERB + r"\b|\b" + _VERB + r"\s+(?:he|she)\b", re.IGNORECASE)
+_TITLES = {"Colonel", "Col", "General", "Gen", "Brigadier", "Brig", "Major", "Maj", "Lieutenant",
+           "Lt", "Captain", "Capt", "Sheikh", "Dr", "Mr", "Mrs", "Ms", "Commander", "Sergeant",
+           "Sgt", "Staff", "Lt.", "Gen.", "Col.", "Brig.", "Maj.", "Capt.", "Prime", "Minister",
+           "President", "Spokesman", "Governor", "Mayor"}
+_NOT_PERSON = re.compile(
+    r"\b(?:ISIS|ISIL|Daesh|Iraq|Syria|Iraqi|Syrian|Diyaruna|Command|Forces|Force|Army|Government|"
+    r"Council|Ministry|Centre|Center|Observatory|Coalition|Agency|Reuters|AFP|Baghdad|Damascus|"
+    r"Washington|The|This|That|It|They|We|He|She|There|Ground|Security|State|Anbar|Nineveh|"
+    r"Kurdistan|Jazeera|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Border)\b"
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One sentence that evidences an event, with what it says about it."""
+
+    sentence: Sentence
+    trigger: Trigger
+    layer: str
+    status: str
+    places: tuple[Resolved, ...]
+    geo_rule: str
+    actor: str | None
+    fatalities: int | None
+    speaker: str | None
+
+
+# --------------------------------------------------------------------------- triggers
+def find_triggers(s: Sentence) -> list[Trigger]:
+    """Event triggers in one sentence, earliest first, one per layer."""
+    text = s.text
+    if _NOT_EVENT.search(text):
+        blocked = [(m.start(), m.end()) for m in _NOT_EVENT.finditer(text)]
+        if any("used to" in text[a:b].lower() or "whenever" in text[a:b].lower() for a, b in blocked):
+            return []
+    else:
+        blocked = []
+    found: dict[str, Trigger] = {}
+    for pattern, layer, sub in TRIGGERS:
+        for m in pattern.finditer(text):
+            a, b = m.start(), m.end()
+            if any(x <= a < y or x < b <= y for x, y in blocked):
+                continue
+            if _DESCRIPTOR.search(text[max(0, a - 60): a]):
+                continue
+            t = Trigger(s.start + a, s.start + b, m.group(), layer, sub)
+            prev = found.get(layer)
+            if prev is None or t.start < prev.start:
+                found[layer] = t
+            break
+    return sorted(found.values(), key=lambda t: t.start)
+
+
+def status_of(s: Sentence, trigger: Trigger) -> str:
+    """``planned`` when a cue governs the trigger from before it in its clause."""
+    before = s.text[: trigger.start - s.start]
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    if breaks:
+        before = before[breaks[-1].end():]
+    return "planned" if _PLANNED.search(before) else "reported"
+
+
+def actor_of(s: Sentence, trigger: Trigger) -> str | None:
+    """The actor named nearest before the trigger, else one named "by" after it."""
+    text = s.text
+    t0 = trigger.start - s.start
+    best: tuple[int, str] | None = None
+    after: tuple[int, str] | None = None
+    for pattern, name in _ACTORS:
+        for m in pattern.finditer(text):
+            if name == "ISIS" and trigger.layer != "strike":
+                continue
+            if m.start() < t0:
+                d = t0 - m.end()
+                if name == "ISIS":
+                    continue  # ISIS before a strike is its target's owner, not the actor
+                if best is None or d < best[0]:
+                    best = (d, name)
+            elif _BY_ACTOR.search(text[max(0, m.start() - 12): m.start()]):
+                d = m.start() - t0
+                if after is None or d < after[0]:
+                    after = (d, name)
+    if after is not None and (best is None or after[0] < 80):
+        return after[1]
+    return best[1] if best else None
+
+
+def fatalities_of(text: str) -> int | None:
+    """Deaths the sentence reports ("killing 36", "12 militants were killed")."""
+    for pattern in _FATALITIES:
+        m = pattern.search(text)
+        if m:
+            n = m.group("n").lower()
+            return int(n) if n.isdigit() else _NUMBER_WORDS.get(n)
+    return None
+
+
+# --------------------------------------------------------------------------- speakers
+class SpeakerTracker:
+    """Attributes statements; "he said" goes to the last named speaker."""
+
+    def __init__(self) -> None:
+        self.last: str | None = None
+        self.known: list[str] = []
+
+    def _canonical(self, name: str) -> str | None:
+        words = name.replace("\u00a0", " ").split()
+        while words and words[0].rstrip(".") in {t.rstrip(".") for t in _TITLES}:
+            words = words[1:]
+        if not words:
+            return None
+        name = " ".join(words)
+        if _NOT_PERSON.search(name):
+            return None
+        if len(words) == 1 or (len(words) == 2 and words[0].lower() in ("al", "el")):
+            surname = words[-1].lower().removeprefix("al-").removeprefix("el-")
+            for full in reversed(self.known):
+                last = full.split()[-1].lower().removeprefix("al-").removeprefix("el-")
+                if last == surname:
+                    return full
+            if len(words) == 1 and not name.lower().startswith(("al-", "el-")):
+                return None  # a lone first word is too weak to be a speaker
+        return name
+
+    def _remember(self, name: str) -> str:
+        if name not in self.known:
+            self.known.append(name)
+        self.last = name
+        return name
+
+    def speaker_of(self, text: str) -> str | None:
+        """The speaker the sentence credits, updating the last named speaker."""
+        for m in _ACCORDING.finditer(text):
+            name = self._canonical(m.group("name"))
+            if name:
+                return self._remember(name)
+        for m in _VERB_THEN_TAIL.finditer(text):
+            names = list(re.finditer(_NAME, m.group("tail")))
+            for cand in reversed(names):
+                name = self._canonical(cand.group())
+                if name:
+                    return self._remember(name)
+        for m in _NAME_BEFORE_VERB.finditer(text):
+            # take the trailing words of the run: "spokesman Yahya Rasul told"
+            name = self._canonical(m.group("name"))
+            if name:
+                return self._remember(name)
+        if _PRONOUN.search(text):
+            return self.last
+        return None
+
+
+# --------------------------------------------------------------------------- places
+_SPECIFIC = {"town": 0, "crossing": 0, "border-side": 1, "border": 1, "river": 2, "lake": 2,
+             "region": 2, "governorate": 3, "country": 5}
+_JOIN = re.compile(r"^(?:,\s*|\s+and\s+|,\s+and\s+|\s+or\s+|\s*/\s*)$")
+
+
+def link_places(s: Sentence, trigger: Trigger, places: Sequence[Resolved],
+                attribution_start: int | None) -> tuple[tuple[Resolved, ...], str]:
+    """Rule 1 and 2: the places of the sentence linked to the trigger.
+
+    Mentions in the attribution tail ("..., said Anbar council chairman X") and
+    possessives ("Iraq's forces") are not linked. A cross-border phrase is taken when
+    no named place more specific than a country is linked.
+    """
+    named: list[Resolved] = []
+    cross: list[Resolved] = []
+    for r in places:
+        m = r.mention
+        if attribution_start is not None and m.start >= attribution_start:
+            continue
+        tail = s.text[m.end - s.start: m.end - s.start + 2]
+        if tail in ("'s", "’s"):
+            continue
+        (cross if m.kind == "cross-border" else named).append(r)
+
+    def rank(r: Resolved) -> tuple[int, int, int]:
+        m = r.mention
+        after = 0 if m.start >= trigger.end else 1
+        dist = m.start - trigger.end if after == 0 else trigger.start - m.end
+        return (_SPECIFIC.get(r.place.kind, 4), after, dist)
+
+    if named:
+        named.sort(key=rank)
+        best = named[0]
+        if best.place.kind != "country" or not cross:
+            chosen = [best]
+            # coordinated places of the same kind: "on Hajin and Baghuz"
+            ordered = sorted(named, key=lambda r: r.mention.start)
+            i = ordered.index(best)
+            for r in ordered[i + 1:]:
+                gap = s.text[chosen[-1].mention.end - s.start: r.mention.start - s.start]
+                if _JOIN.match(gap) and _SPECIFIC.get(r.place.kind) == _SPECIFIC.get(best.place.kind):
+                    chosen.append(r)
+                else:
+                    break
+            return tuple(chosen), "same-sentence"
+    if cross:
+        cross.sort(key=rank)
+        return (cross[0],), "cross-border-phrase"
+    return (), ""
+
+
+def main_place(resolved: Sequence[Resolved]) -> tuple[Resolved, ...]:
+    """The mentions of the article's main place: its most mentioned place that is not a country.
+
+    Mentions of the border strip and of its sides count together, as one place. Ties go
+    to the place mentioned first. Countries count only when nothing else is mentioned.
+    The caller picks the mention nearest to the evidence.
+    """
+    def family(r: Resolved) -> str:
+        return "border" if r.place.kind in ("border", "border-side") else r.place.id
+
+    pool = [r for r in resolved if r.place.kind != "country"] or list(resolved)
+    if not pool:
+        return ()
+    counts = Counter(family(r) for r in pool)
+    order: dict[str, int] = {}
+    for r in pool:
+        order.setdefault(family(r), len(order))
+    best = max(counts, key=lambda k: (counts[k], -order[k]))
+    return tuple(r for r in pool if family(r) == best)
