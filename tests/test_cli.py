@@ -402,6 +402,54 @@ def test_a_feature_no_writer_can_write_costs_only_its_article(
     assert {f["properties"]["article_id"] for f in fc["features"]} == {"good2"}
 
 
+class TwiceExtractor(FakeExtractor):
+    """Gives good2's features twice, the way a stage that forgot to deduplicate would."""
+
+    def extract(self, article: Article) -> ArticleResult:
+        result = super().extract(article)
+        if article.id == "good2":
+            return ArticleResult(result.article_id, result.features * 2, result.unresolved)
+        return result
+
+
+class SameIdsExtractor(FakeExtractor):
+    """Gives feature ids without the article id, so two articles collide."""
+
+    def extract(self, article: Article) -> ArticleResult:
+        result = super().extract(article)
+        features = [
+            Feature(**{**f.properties(), "geometry": f.geometry, "feature_id": f"f{i}"})
+            for i, f in enumerate(result.features)
+        ]
+        return ArticleResult(result.article_id, features, result.unresolved)
+
+
+@pytest.mark.parametrize(
+    ("extractor", "failing"),
+    [(TwiceExtractor, "good2.md"), (SameIdsExtractor, "good2.md")],
+)
+def test_a_repeated_feature_id_costs_only_its_article(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    fake_stages: None,
+    monkeypatch: pytest.MonkeyPatch,
+    extractor: type[FakeExtractor],
+    failing: str,
+) -> None:
+    monkeypatch.setattr(pipeline, "Extractor", extractor)
+    good = write_articles(tmp_path / "in", GOOD)
+    out = tmp_path / "o.geojson"
+    assert cli.main(["extract", str(tmp_path / "in"), "--out", str(out)]) == 1
+    lines = stderr_lines(capsys)
+    bad = tmp_path / "in" / failing
+    (line,) = [line for line in lines if line.startswith(f"{bad}: ")]
+    assert line.startswith(f"{bad}: internal error: ValueError: feature_id ")
+    assert line.endswith(" is not unique")
+    fc = json.loads(out.read_text(encoding="utf-8"))
+    assert check_feature_collection(fc, texts_of(good)) == []
+    assert {f["properties"]["article_id"] for f in fc["features"]} == {"good1"}
+
+
 def test_an_output_that_cannot_be_written_keeps_the_old_one(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],

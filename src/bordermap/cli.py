@@ -175,7 +175,7 @@ def _extracted(
     files: Iterable[Path], extractor: Extractor, tally: _Tally, say: _Printer
 ) -> Iterator[Feature]:
     """The features of every article that can be read; failures are reported and counted."""
-    seen: dict[str, Path] = {}
+    seen = _Seen()
     for path in files:
         result = _extract_one(path, extractor, seen, say)
         if result is None:
@@ -190,28 +190,44 @@ def _extracted(
         yield from result.features
 
 
+@dataclass
+class _Seen:
+    """Article ids (with their file) and feature ids already written in this run."""
+
+    articles: dict[str, Path] = field(default_factory=dict)
+    feature_ids: set[str] = field(default_factory=set)
+
+
 def _extract_one(
-    path: Path, extractor: Extractor, seen: dict[str, Path], say: _Printer
+    path: Path, extractor: Extractor, seen: _Seen, say: _Printer
 ) -> ArticleResult | None:
     """Read and extract one article; on failure print one line naming it and return None."""
     try:
         article = articles.read_article(path)
-        if article.id in seen:
-            say(f"{path}: article id {article.id!r} repeats that of {seen[article.id]}; skipped")
+        if article.id in seen.articles:
+            first = seen.articles[article.id]
+            say(f"{path}: article id {article.id!r} repeats that of {first}; skipped")
             return None
-        seen[article.id] = path
         result = extractor.extract(article)
-        _check_writable(result)
-        return result
+        _check_writable(result, seen.feature_ids)
     except ArticleError as exc:
         say(_one_line(str(exc)))
+        return None
     except Exception as exc:  # a bug in a stage must not cost the other articles
         say(_one_line(f"{path}: internal error: {type(exc).__name__}: {exc}"))
-    return None
+        return None
+    seen.articles[article.id] = path
+    seen.feature_ids.update(f.feature_id for f in result.features)
+    return result
 
 
-def _check_writable(result: ArticleResult) -> None:
-    """Raise for a feature no writer could write, so it costs its own article only."""
+def _check_writable(result: ArticleResult, written_ids: set[str]) -> None:
+    """Raise for a feature that would break the contract, so it costs its own article only.
+
+    A layer no writer knows, an empty or non-finite geometry, or a ``feature_id`` that
+    is not unique in the output.
+    """
+    ids: set[str] = set()
     for f in result.features:
         if f.layer not in LAYERS:
             raise ValueError(f"feature {f.feature_id!r} has no valid layer ({f.layer!r})")
@@ -219,6 +235,9 @@ def _check_writable(result: ArticleResult) -> None:
             raise ValueError(f"feature {f.feature_id!r} has an empty geometry")
         if not all(math.isfinite(v) for v in f.geometry.bounds):
             raise ValueError(f"feature {f.feature_id!r} has a non-finite coordinate")
+        if f.feature_id in ids or f.feature_id in written_ids:
+            raise ValueError(f"feature_id {f.feature_id!r} is not unique")
+        ids.add(f.feature_id)
 
 
 class _Printer:
