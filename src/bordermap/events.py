@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bordermap.resolve import Resolved
@@ -72,7 +72,11 @@ TRIGGERS: tuple[tuple[re.Pattern[str], str, str], ...] = (
        "strike", AIR),
     _t(r"\b(?:jets|warplanes|aircraft|drones|F-16s?|helicopters)\s+(?:\w+\s+){0,2}"
        r"(?:struck|hit|targeted|bombed|raided|attacked|destroyed)\b", "strike", AIR),
-    _t(r"\bstrikes?\b(?=" + _S + r"(?:on|against|targeting|in|near|at|inside|across)\b)", "strike", AIR),
+    _t(r"\bstrikes?\b(?=" + _S + r"(?:on|against|targeting|in|near|at|inside|across)\b)"
+       r"(?=.*?\b(?:aircraft|jets?|drones?|warplanes?|air|coalition|forces|army|military|missiles?|"
+       r"militants|fighters|targets|positions|ISIS|ISIL|Daesh|bases?|hideouts?)\b)"
+       r"|\b(?:precision|coalition|Iraqi|US|Turkish|Russian|Israeli)\s+strikes?\b",
+       "strike", AIR),
     _t(r"\boutposts?\b|\bwatch-?towers?\b|\bobservation\s+(?:posts?|towers?)\b|"
        r"\bmilitary\s+posts?\b|\bguard\s+posts?\b", "outpost", "Outposts or towers"),
     _t(r"\b(?:border\s+)?fenc(?:e|es|ing)\b|\btrench(?:es)?\b|\bberms?\b|\bbarriers?\b|"
@@ -254,7 +258,7 @@ def actor_of(s: Sentence, trigger: Trigger) -> str | None:
 
 
 def fatalities_of(text: str) -> int | None:
-    """Deaths the sentence reports ("killing 36", "12 militants were killed")."""
+    """Deaths a piece of text reports ("killing 36", "12 militants were killed")."""
     for pattern in _FATALITIES:
         m = pattern.search(text)
         if m:
@@ -263,13 +267,29 @@ def fatalities_of(text: str) -> int | None:
     return None
 
 
+def event_fatalities(s: Sentence, trigger: Trigger, triggers: Sequence[Trigger]) -> int | None:
+    """Deaths reported for the event of ``trigger``: strikes and sweeps only, read from the
+    trigger's own clause (from its clause start to the next trigger of another layer)."""
+    if trigger.layer not in ("strike", "sweep"):
+        return None
+    a = trigger.start - s.start
+    breaks = list(_CLAUSE_BREAK.finditer(s.text, 0, a))
+    a0 = breaks[-1].end() if breaks else 0
+    b = len(s.text)
+    for t in triggers:
+        if t.layer != trigger.layer and t.start > trigger.start:
+            b = min(b, t.start - s.start)
+    return fatalities_of(s.text[a0:b])
+
+
 # --------------------------------------------------------------------------- speakers
 class SpeakerTracker:
     """Attributes statements; "he said" goes to the last named speaker."""
 
-    def __init__(self) -> None:
+    def __init__(self, is_place: Callable[[str], bool] | None = None) -> None:
         self.last: str | None = None
         self.known: list[str] = []
+        self._is_place = is_place or (lambda name: False)
 
     def _canonical(self, name: str) -> str | None:
         words = name.replace("\u00a0", " ").split()
@@ -278,7 +298,7 @@ class SpeakerTracker:
         if not words:
             return None
         name = " ".join(words)
-        if _NOT_PERSON.search(name):
+        if _NOT_PERSON.search(name) or self._is_place(name):
             return None
         if len(words) == 1 or (len(words) == 2 and words[0].lower() in ("al", "el")):
             surname = words[-1].lower().removeprefix("al-").removeprefix("el-")
@@ -303,7 +323,8 @@ class SpeakerTracker:
             if name:
                 return self._remember(name)
         for m in _VERB_THEN_TAIL.finditer(text):
-            names = list(re.finditer(_NAME, m.group("tail")))
+            # the speaker stands before the first comma: "said Abu Omar, a trader in al-Qaim"
+            names = list(re.finditer(_NAME, m.group("tail").split(",")[0]))
             for cand in reversed(names):
                 name = self._canonical(cand.group())
                 if name:
@@ -388,4 +409,8 @@ def main_place(resolved: Sequence[Resolved]) -> tuple[Resolved, ...]:
     for r in pool:
         order.setdefault(family(r), len(order))
     best = max(counts, key=lambda k: (counts[k], -order[k]))
-    return tuple(r for r in pool if family(r) == best)
+    members = [r for r in pool if family(r) == best]
+    # within the border family the strip stands for the whole; elsewhere the place itself
+    ids = Counter(r.place.id for r in members)
+    top = "border:IRQ-SYR:strip" if "border:IRQ-SYR:strip" in ids else max(ids, key=ids.__getitem__)
+    return tuple(r for r in members if r.place.id == top)

@@ -105,6 +105,11 @@ _ORGS = re.compile(
         "Al Jazeera Media Network",
     ) + r")\b)"
 )
+# "<Place> Wire", "Kurdistan 24", "Deir Ezzor 24": outlets named after a place.
+_OUTLET = re.compile(
+    r"\b(?:[A-Z][\w'’-]+[\s\u00a0]){1,3}(?:Wire|News|Post|Times|Agency|TV|Channel|Network|"
+    r"Radio|Press|Daily|Today|Tribune|Herald|Observer|Monitor|Gazette|Journal|Eye|Voice|24)\b"
+)
 # "Al Jazeera" the TV network versus "al-Jazeera" the region.
 _JAZEERA = re.compile(r"\b(?:[Aa]l[-\s\u00a0]?|[Ee]l-)?(?:Jazeera|Jazira|Jezira)\b")
 _NETWORK_BEFORE = re.compile(
@@ -147,6 +152,10 @@ _OTHER_BORDER = re.compile(
     r"Kuwait|Saudi\s+Arabia|Israel|Kurdistan|Kurdish|US|Mexican|Mexico|Pakistani|Afghan)\b",
     re.IGNORECASE,
 )
+_OTHER_BORDER_BEFORE = re.compile(
+    r"\b(?:Turkish|Jordanian|Iranian|Saudi|Kuwaiti|Lebanese|Israeli|Turkey's|Jordan's|Iran's|"
+    r"Kurdish|Kurdistan)[\s\u00a0]+(?:\w+[\s\u00a0]+)?$"
+)
 _CROSS = re.compile(
     r"\b(?:across" + _SP + r"(?:the" + _SP + r")?(?:(?:Syrian|Iraqi|Syria|Iraq)" + _SP + r")?"
     r"(?:border|frontier)(?!" + _SP + r"(?:guards?|crossings?|posts?))"
@@ -173,6 +182,17 @@ _COMMON_WORDS = frozenset({
     "hit", "army", "along", "chases", "news", "border", "about", "camp", "centre", "center",
     "mission", "bank", "march", "may", "june", "july", "august", "april", "state", "union",
     "north", "south", "east", "west", "new", "old", "upper", "lower", "city", "capital",
+})
+
+# A capitalised word before a name that makes it another name ("Wadi Hauran").
+_GENERIC_BEFORE = frozenset({"wadi", "jabal", "jebel", "jabel", "jbel", "mount", "mt", "lake",
+                             "camp", "tal", "tall", "tell", "khor", "bir", "ain", "ayn", "ras", "qasr"})
+# Capitalised words that may follow a name without making a longer name.
+_FOLLOWER_OK = frozenset({
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "i", "isis", "isil", "iraqi", "syrian", "province", "governorate",
+    "district", "city", "town", "village", "desert", "region", "river", "valley", "crossing",
 })
 
 # Unresolved place-like words: "in X", "near X", "north of X" with X capitalised.
@@ -223,11 +243,17 @@ class Matcher:
             toks = key.split()
             if toks:
                 self._maxlen[toks[0]] = max(self._maxlen.get(toks[0], 0), len(toks))
+        self._outlets: tuple[str, ...] = ()
         self._has = {pid for pid in (STRIP, SYRIAN_SIDE, IRAQI_SIDE, IRAQ, SYRIA) if pid in gazetteer}
 
     # -- public -----------------------------------------------------------------
-    def find(self, text: str, sentences: Sequence[Sentence]) -> MentionResult:
-        """All mentions, blocked spans and unresolved places in the mapped sentences."""
+    def find(self, text: str, sentences: Sequence[Sentence], *,
+             outlets: Sequence[str] = ()) -> MentionResult:
+        """All mentions, blocked spans and unresolved places in the mapped sentences.
+
+        ``outlets`` are names never to map (the article's own outlet from its front matter).
+        """
+        self._outlets = tuple(o for o in outlets if o)
         mentions: list[Mention] = []
         blocked: list[Span] = []
         unresolved: list[Span] = []
@@ -267,6 +293,14 @@ class Matcher:
         text = s.text
         for m in _ORGS.finditer(text):
             yield Span(s.start + m.start(), s.start + m.end(), m.group(), s.index, "organisation name")
+        for m in _OUTLET.finditer(text):
+            if s.section not in ("title", "heading"):
+                yield Span(s.start + m.start(), s.start + m.end(), m.group(), s.index, "outlet name")
+        for name in self._outlets:
+            i = text.find(name)
+            while i >= 0:
+                yield Span(s.start + i, s.start + i + len(name), name, s.index, "outlet name")
+                i = text.find(name, i + 1)
         if "azeera" in text or "azira" in text or "ezira" in text:
             for m in _JAZEERA.finditer(text):
                 if self._is_network(text, m):
@@ -297,6 +331,10 @@ class Matcher:
             for m in _BORDER.finditer(text):
                 if _OTHER_BORDER.search(m.group()) or _other_border_follows(text, m.end()):
                     continue
+                if _OTHER_BORDER_BEFORE.search(text[max(0, m.start() - 24): m.start()]):
+                    continue  # "the Turkish border"
+                if s.section not in ("title", "heading") and re.search(r"\b(?:Border|Frontier)\b", m.group()):
+                    continue  # "the Border Ports Commission": part of a proper name
                 yield self._mention(s, m.start(), m.end(), "border", (STRIP,))
         if "Syrian" in text or "Iraqi" in text:
             for m in _DEMONYM.finditer(text):
@@ -336,10 +374,26 @@ class Matcher:
                         continue
                     if not self._looks_like_a_name(text, toks, start_tok, end_tok, s.section):
                         continue
+                    if self._inside_a_longer_name(text, toks, i, end_tok, s.section):
+                        break
                     a = toks[i][0]
                     b = toks[end_tok][1]
                     yield Mention(s.start + a, s.start + b, text[a:b], s.index, "name", ids, key)
                     break
+
+    @staticmethod
+    def _inside_a_longer_name(text: str, toks: list[tuple[int, int, str]], i: int, j: int,
+                              section: str) -> bool:
+        """ "Wadi Hauran", "Mount Sinjar", "Qasim Hamid", "Anbar Operations Command"."""
+        if i > 0 and fold(toks[i - 1][2]) in _GENERIC_BEFORE and \
+                _GAP_OK.match(text[toks[i - 1][1]: toks[i][0]]):
+            return True
+        if section in ("title", "heading") or j + 1 >= len(toks):
+            return False
+        nxt = toks[j + 1][2]
+        gap = text[toks[j][1]: toks[j + 1][0]]
+        return (gap in (" ", "\u00a0") and nxt[:1].isupper() and not nxt.isupper()
+                and fold(nxt) not in _FOLLOWER_OK)
 
     @staticmethod
     def _looks_like_a_name(text: str, toks: list[tuple[int, int, str]], i: int, j: int,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bordermap.articles import Article, read_article
@@ -23,14 +23,14 @@ from bordermap.events import (
     Evidence,
     SpeakerTracker,
     actor_of,
-    fatalities_of,
+    event_fatalities,
     find_triggers,
     link_places,
     main_place,
     status_of,
 )
 from bordermap.features import Feature
-from bordermap.gazetteer import Gazetteer, Place
+from bordermap.gazetteer import Gazetteer, Place, normalize
 from bordermap.mentions import MAPPED_SECTIONS, Matcher
 from bordermap.resolve import Resolved, resolve
 from bordermap.sentences import Sentence, split_sentences
@@ -51,6 +51,8 @@ _ATTRIBUTION = re.compile(
     r"(?:,|\b(?:he|she))[\s\u00a0]+(?:said|told|added|stressed|explained|noted|stated|warned)\b"
     r"|\b(?:said|told)[\s\u00a0]+(?:[A-Za-z-]+[\s\u00a0]+){0,8}?[A-Z][a-z]+[\s\u00a0.]*$"
 )
+_OPEN_QUOTES = frozenset("\"“‘'")
+_SINCE = re.compile(r"\b[Ss]ince\b(?:(?![.;]).)*$")
 _REL_CLAUSE = re.compile(r"\b(?:which|when|where|that|who)[\s\u00a0]+$", re.IGNORECASE)
 
 
@@ -106,25 +108,32 @@ class Extractor:
     def extract(self, article: Article) -> ArticleResult:
         """Features and unresolved mentions of one article."""
         sentences = split_sentences(article)
-        found = self.matcher.find(article.text, sentences)
-        resolved = resolve(found.mentions, self.gazetteer, {s.index: s.text for s in sentences})
+        found = self.matcher.find(article.text, sentences, outlets=[article.outlet or ""])
+        resolved = resolve(found.mentions, self.gazetteer, {s.index: s.text for s in sentences},
+                           {s.index: s.start for s in sentences})
         published = estimate_published(article, sentences)
 
         by_sentence: dict[int, list[Resolved]] = defaultdict(list)
         for r in resolved:
             by_sentence[r.mention.sentence].append(r)
 
-        speakers = SpeakerTracker()
+        alias_index = self.gazetteer.alias_index
+        speakers = SpeakerTracker(lambda name: normalize(name) in alias_index)
         speaker_of: dict[int, str | None] = {}
         evidence: list[Evidence] = []
         dates: dict[int, DateMention | None] = {}
         for s in sentences:
             if s.section not in MAPPED_SECTIONS:
                 continue
-            speaker_of[s.index] = speakers.speaker_of(s.text) if s.section == "body" else None
+            spk = speakers.speaker_of(s.text) if s.section == "body" else None
+            prev = sentences[s.index - 1] if s.index else None
+            if spk is None and s.text[:1] in _OPEN_QUOTES and prev and prev.paragraph == s.paragraph:
+                spk = speaker_of.get(prev.index)  # the quotation goes on
+            speaker_of[s.index] = spk
             if s.section not in EVENT_SECTIONS:
                 continue
-            for trig in find_triggers(s):
+            triggers = find_triggers(s)
+            for trig in triggers:
                 att = _ATTRIBUTION.search(s.text, trig.end - s.start)
                 places, rule = link_places(s, trig, by_sentence[s.index],
                                            s.start + att.start() if att else None)
@@ -137,7 +146,7 @@ class Extractor:
                 evidence.append(Evidence(
                     sentence=s, trigger=trig, layer=trig.layer, status=status_of(s, trig),
                     places=places, geo_rule=rule, actor=actor_of(s, trig),
-                    fatalities=fatalities_of(s.text), speaker=speaker_of[s.index],
+                    fatalities=event_fatalities(s, trig, triggers), speaker=speaker_of[s.index],
                 ))
         for s in sentences:
             if s.section in MAPPED_SECTIONS:
@@ -166,10 +175,11 @@ class Extractor:
 
     @staticmethod
     def _main_place(s: Sentence, resolved: Sequence[Resolved]) -> tuple[tuple[Resolved, ...], str]:
-        pool = [r for r in main_place(resolved)]
+        pool = main_place(resolved)
         if not pool:
             return (), ""
-        nearest = min(pool, key=lambda r: (abs(r.mention.start - s.start), r.mention.start))
+        # the nearest mention before the sentence, else the nearest after it
+        nearest = min(pool, key=lambda r: (r.mention.start > s.start, abs(r.mention.start - s.start)))
         return (nearest,), "article-main-place"
 
     # -- events -------------------------------------------------------------------
@@ -196,8 +206,7 @@ class Extractor:
                 if a.layer != b.layer or a.status != b.status:
                     continue
                 da, db = dates.get(a.sentence.index), dates.get(b.sentence.index)
-                same_date = bool(da and db and not da.relative and not db.relative
-                                 and _date_key(da.text) == _date_key(db.text))
+                same_date = bool(da and db and _date_key(da.text) == _date_key(db.text))
                 near = abs(a.sentence.paragraph - b.sentence.paragraph) <= 1
                 places_ok = any(self._compatible(p.place, q.place) for p in a.places for q in b.places)
                 if same_date and places_ok or (near and places_ok and (not da or not db or same_date)):
@@ -307,10 +316,17 @@ class Extractor:
 
 
 def _sentence_date(s: Sentence, published: DateRange) -> DateMention | None:
-    """The date a sentence gives its event: the first one not inside a relative clause."""
+    """The date a sentence gives its event: the first one not inside a relative clause.
+
+    "Since <date>" is an interval from that date to the publication.
+    """
     for d in find_dates(s.text, offset=s.start, published=published):
-        if _REL_CLAUSE.search(s.text[max(0, d.start - s.start - 12): d.start - s.start]):
+        before = s.text[max(0, d.start - s.start - 60): d.start - s.start]
+        if _REL_CLAUSE.search(before[-12:]):
             continue
+        if _SINCE.search(before) and d.value.start is not None:
+            end = published.end if published.end and published.end >= d.value.start else None
+            return replace(d, value=DateRange(d.value.start, end, "approximate"))
         return d
     return None
 

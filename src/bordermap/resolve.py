@@ -25,7 +25,9 @@ from dataclasses import dataclass
 from bordermap.gazetteer import Gazetteer, Place
 from bordermap.mentions import Mention
 
-_CROSSING_CUE = re.compile(r"\b(?:crossings?|border\s+(?:post|gate|point|terminal)s?|checkpoint)\b",
+# "crossing" right after the name, perhaps after its twin: "al-Qaim–Albu Kamal border crossing"
+_CROSSING_CUE = re.compile(r"(?:[\s\u00a0]*[-–/][\s\u00a0]*(?:al-)?[A-Z][\w'’-]*(?:[\s\u00a0][A-Z][\w'’-]*)?)?"
+                           r"[\s\u00a0]+(?:border[\s\u00a0]+)?(?:crossings?|post|gate|point|terminal)\b",
                            re.IGNORECASE)
 _PHRASE_REASON = {
     "border": "a description of the Iraq–Syria border, drawn as the border strip",
@@ -98,7 +100,8 @@ class _Context:
 
 
 def resolve(mentions: Sequence[Mention], gazetteer: Gazetteer,
-            sentence_text: Mapping[int, str] | None = None) -> list[Resolved]:
+            sentence_text: Mapping[int, str] | None = None,
+            sentence_start: Mapping[int, int] | None = None) -> list[Resolved]:
     """Resolve every mention of one article.
 
     Parameters
@@ -107,8 +110,9 @@ def resolve(mentions: Sequence[Mention], gazetteer: Gazetteer,
         All mentions of the article, in text order.
     gazetteer
         The gazetteer the candidates come from.
-    sentence_text
-        Sentence index → sentence text, for cues such as "crossing".
+    sentence_text, sentence_start
+        Sentence index → sentence text and its offset, for cues such as "crossing"
+        right after a name.
 
     Returns
     -------
@@ -126,9 +130,9 @@ def resolve(mentions: Sequence[Mention], gazetteer: Gazetteer,
             reason = _PHRASE_REASON.get(m.kind, "the only entry with this name")
             out.append(Resolved(m, places[0], reason))
             continue
-        sentence = (sentence_text or {}).get(m.sentence, "")
+        after = (sentence_text or {}).get(m.sentence, ""), m.end - (sentence_start or {}).get(m.sentence, 0)
         crossings = [p for p in places if p.kind == "crossing"]
-        if crossings and _CROSSING_CUE.search(sentence):
+        if crossings and _CROSSING_CUE.match(after[0], after[1]):
             out.append(Resolved(m, crossings[0], "the sentence speaks of a crossing"))
             continue
         if m.key not in by_key:
