@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, TextIO
 from bordermap import articles, export, gazetteer, pipeline
 from bordermap.errors import ArticleError, GazetteerError
 from bordermap.features import LAYERS
+from bordermap.ingest import add_ingest_parser
 
 if TYPE_CHECKING:
     from bordermap.features import Feature
@@ -303,4 +304,4 @@ def _print_summary(tally: _Tally, count: int, out: str, fmt: str) -> None:
 
 # Every command of ``bordermap``: each adds its subparser and sets ``run``. The store's
 # ``ingest PATH... [--db FILE]`` and the evaluation's ``eval`` go here, from their modules.
-COMMANDS: tuple[Callable[[SubParsers], None], ...] = (add_extract_parser,)
+COMMANDS: tuple[Callable[[SubParsers], None], ...] = (add_extract_parser, add_ingest_parser)
