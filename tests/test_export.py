@@ -521,6 +521,29 @@ def test_gpkg_appends_in_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert list(frame["feature_id"]) == [f.feature_id for f in features]
 
 
+def test_gpkg_batches_are_bounded_by_coordinates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gpd = pytest.importorskip("geopandas")
+    monkeypatch.setattr(export, "_GPKG_BATCH_COORDINATES", 10)  # two squares of 5
+    batches: list[int] = []
+    frame_of = export._gpkg_frame
+
+    def counting(features: list[Feature]) -> Any:
+        batches.append(len(features))
+        return frame_of(features)
+
+    monkeypatch.setattr(export, "_gpkg_frame", counting)
+    squares = [
+        make_feature("outpost", "border strip", layer="outpost", geometry=CLOCKWISE, n=i)
+        for i in range(5)
+    ]
+    export.write_gpkg(squares, tmp_path / "out.gpkg")
+    assert batches == [0, 0, 0, 0, 2, 2, 1]  # four empty layers first, then the outposts
+    frame = gpd.read_file(tmp_path / "out.gpkg", layer="outpost")
+    assert list(frame["feature_id"]) == [f.feature_id for f in squares]
+
+
 def test_gpkg_rejects_an_unknown_layer(tmp_path: Path) -> None:
     bad = make_feature("strike", "al-Qaim", layer="battle", geometry=Point(41, 34))
     with pytest.raises(ValueError, match="battle"):

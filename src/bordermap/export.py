@@ -19,6 +19,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import shapely
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
@@ -83,8 +84,10 @@ GEO_PRECISION = {"exact": 1, "near": 2, "region": 3}
 # Columns of the GeoPackage layers that are not text.
 _INT_COLUMNS = ("mention_start", "mention_end", "quote_start", "quote_end")
 _NULLABLE_INT_COLUMNS = ("fatalities",)
-# How many features a GeoPackage layer buffers before appending them to the file.
+# A GeoPackage layer buffers this many features, or features with this many
+# coordinates in all, before appending them to the file.
 _GPKG_BATCH = 2000
+_GPKG_BATCH_COORDINATES = 1_000_000
 
 
 def guess_format(path: str | os.PathLike[str]) -> str:
@@ -298,6 +301,7 @@ def write_gpkg(features: Iterable[Feature], path: str | os.PathLike[str]) -> int
     import pyogrio  # heavy (GDAL); only this writer needs it
 
     buffers: dict[str, list[Feature]] = {layer: [] for layer in LAYERS}
+    coordinates = dict.fromkeys(LAYERS, 0)
     count = 0
     with atomic_target(path) as tmp:
 
@@ -313,6 +317,7 @@ def write_gpkg(features: Iterable[Feature], path: str | os.PathLike[str]) -> int
                 append=not create,
             )
             buffers[layer].clear()
+            coordinates[layer] = 0
 
         for layer in LAYERS:
             flush(layer, create=True)
@@ -323,8 +328,12 @@ def write_gpkg(features: Iterable[Feature], path: str | os.PathLike[str]) -> int
                     f"not one of {', '.join(LAYERS)}"
                 )
             buffers[feature.layer].append(feature)
+            coordinates[feature.layer] += shapely.get_num_coordinates(feature.geometry)
             count += 1
-            if len(buffers[feature.layer]) >= _GPKG_BATCH:
+            if (
+                len(buffers[feature.layer]) >= _GPKG_BATCH
+                or coordinates[feature.layer] >= _GPKG_BATCH_COORDINATES
+            ):
                 flush(feature.layer)
         for layer in LAYERS:
             if buffers[layer]:
