@@ -421,7 +421,7 @@ def _check_geometry(raw: object, kind: str | None, problems: list[str]) -> BaseG
             "geometry lies outside the region "
             f"(bounds {tuple(round(b, 4) for b in bounds)}, region {REGION_BBOX})"
         )
-    if kind in GEOMETRY_TYPES and geom.geom_type not in GEOMETRY_TYPES[kind]:
+    if kind is not None and kind in GEOMETRY_TYPES and geom.geom_type not in GEOMETRY_TYPES[kind]:
         allowed = ", ".join(sorted(GEOMETRY_TYPES[kind]))
         problems.append(f"geometry type {geom.geom_type} does not fit kind {kind!r} ({allowed})")
     return geom
@@ -457,11 +457,11 @@ def _parse_feature(feature: object) -> tuple[Place | None, float | None, list[st
     if not (isinstance(name, str) and name.strip()):
         problems.append(f"'name' must be a non-empty string, got {name!r}")
         name = None
-    kind = props.get("kind")
+    kind: str | None = props.get("kind")
     if kind not in KINDS:
         problems.append(f"unknown kind {kind!r} (expected one of {', '.join(KINDS)})")
         kind = None
-    aliases = props.get("aliases")
+    aliases: list[str] | None = props.get("aliases")
     if not (isinstance(aliases, list) and aliases):
         problems.append(f"'aliases' must be a non-empty list of strings, got {aliases!r}")
         aliases = None
@@ -483,6 +483,7 @@ def _parse_feature(feature: object) -> tuple[Place | None, float | None, list[st
     source = props.get("source")
     if not (isinstance(source, str) and source.strip()):
         problems.append(f"'source' must be a non-empty string, got {source!r}")
+        source = ""
     width: float | None = None
     if pid in STRIP_IDS:
         raw_width = props.get(STRIP_WIDTH_PROPERTY)
@@ -498,7 +499,7 @@ def _parse_feature(feature: object) -> tuple[Place | None, float | None, list[st
         else:
             width = float(raw_width)
     geom = _check_geometry(feature.get("geometry"), kind, problems)
-    if problems or geom is None:
+    if problems or geom is None or pid is None or name is None or kind is None or not aliases:
         return None, width, problems
     place = Place(
         id=pid,
