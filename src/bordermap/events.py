@@ -38,7 +38,7 @@ from bordermap.resolve import Resolved
 from bordermap.sentences import Sentence
 
 # Sections whose sentences can be evidence of an event.
-EVENT_SECTIONS = frozenset({"caption", "body"})
+EVENT_SECTIONS = frozenset({"title", "caption", "body"})
 
 _S = r"[\s\u00a0]+"
 
@@ -70,29 +70,38 @@ TRIGGERS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     _t(r"\b(?:targeted|hit|struck)\s+by\s+(?:(?:the|Iraqi|US|U\.S\.|coalition|Russian|Turkish|"
        r"Syrian)\s+)*(?:aircraft|jets|warplanes|planes|drones|air\s+force|Air\s+Force|F-16s?)\b",
        "strike", AIR),
-    _t(r"\b(?:jets|warplanes|aircraft|drones|F-16s?|helicopters)\s+(?:\w+\s+){0,2}"
-       r"(?:struck|hit|targeted|bombed|raided|attacked|destroyed)\b", "strike", AIR),
+    _t(r"\b(?:jets|warplanes|aircraft|drones?|F-16s?|helicopters)\s+(?:\w+\s+){0,2}"
+       r"(?:struck|strikes|hit|hits|targeted|targets|bombed|raided|attacked|destroyed|kill(?:s|ed|ing)?|pound(?:s|ed))\b",
+       "strike", AIR),
     _t(r"\bstrikes?\b(?=" + _S + r"(?:on|against|targeting|in|near|at|inside|across)\b)"
        r"(?=.*?\b(?:aircraft|jets?|drones?|warplanes?|air|coalition|forces|army|military|missiles?|"
        r"militants|fighters|targets|positions|ISIS|ISIL|Daesh|bases?|hideouts?)\b)"
        r"|\b(?:precision|coalition|Iraqi|US|Turkish|Russian|Israeli)\s+strikes?\b",
        "strike", AIR),
-    _t(r"\boutposts?\b|\bwatch-?towers?\b|\bobservation\s+(?:posts?|towers?)\b|"
+    _t(r"\btowers?\b(?=[^.]{0,60}\b(?:erect\w*|buil[dt]\w*|construct\w*|install\w*)\b)|"
+       r"\b(?:erect\w*|buil[dt]\w*|construct\w*|install\w*)\b[^.]{0,60}?\btowers?\b|"
+       r"\boutposts?\b|\bwatch-?towers?\b|\bobservation\s+(?:posts?|towers?)\b|"
        r"\bmilitary\s+posts?\b|\bguard\s+posts?\b", "outpost", "Outposts or towers"),
     _t(r"\b(?:border\s+)?fenc(?:e|es|ing)\b|\btrench(?:es)?\b|\bberms?\b|\bbarriers?\b|"
        r"\bfortif\w+\b|\bconcrete\s+wall\b", "outpost", "Fences, walls or trenches"),
     _t(r"\b(?:thermal|surveillance|security|night-vision)\s+(?:surveillance\s+)?cameras?\b|"
        r"\bsurveillance\s+(?:equipment|systems?|devices?|balloons?|towers?)\b|\bradars?\b|"
        r"\bsensors?\b", "outpost", "Fixed surveillance"),
-    _t(r"\bborder\s+guards?(?:\s+(?:troops|units|forces|brigades?|regiments?))?\b|"
-       r"\bdeploy(?:ed|ing|ment|ments|s)?\b|\breinforcements?\b", "outpost", "Border-guard deployment"),
+    _t(r"\b(?:deploy\w*|station\w*|sen[dt]|dispatch\w*|increas\w*|additional|more|new|boost\w*)\s+"
+       r"(?:\w+\s+){0,5}?border[\s-]+guards?(?:\s+(?:troops|units|forces|brigades?|regiments?))?\b|"
+       r"\bborder[\s-]+guards?(?:\s+(?:troops|units|forces|brigades?|regiments?))?\s+(?:\w+\s+){0,3}?"
+       r"(?:deploy\w*|(?:were|was|are|is|will\s+be)\s+stationed|arriv\w+|reinforc\w+)\b|"
+       r"\bborder[\s-]+guard\s+(?:regiments?|brigades?|units?|troops)\s+(?:\w+\s+){0,3}?stationed\b|"
+       r"\bdeploy(?:ed|ing|ment|ments|s)?\b|\breinforcements?\b|\breinforc(?:e|es|ed|ing)\s+(?:the\s+)?"
+       r"(?:border|frontier)\b", "outpost", "Border-guard deployment"),
     _t(r"\b(?:enhanc|tighten|strengthen|bolster|reinforc|beef\w*\s+up|step\w*\s+up)\w*\s+"
        r"(?:(?:the|their|its|security)\s+)?(?:security|control|controls|protection)\b",
        "outpost", "Security measures"),
     _t(r"\bsweep(?:s|ing)?\b", "sweep", "Sweep"),
     _t(r"\bsearch(?:-and-\w+|\s+and\s+\w+)?\s+(?:operations?|missions?|campaigns?)\b|"
        r"\b(?:clearance|clearing|combing|mopping[-\s]up|security|military)\s+operations?\b|"
-       r"\bcomb(?:ed|ing)?\b|\bcordon(?:ed)?\s+off\b", "sweep", "Search and clearance"),
+       r"\bcomb(?:ed|ing)?\b|\bcordon(?:ed)?\s+off\b|\bsearch(?:ed|ing)\b(?!\s+(?:for\s+(?:a|the)\s+"
+       r"(?:solution|deal|way)))", "sweep", "Search and clearance"),
     _t(r"\bpatrol(?:s|led|ling|ing)?\b", "sweep", "Patrol"),
     _t(r"\braids?\b|\braided\b", "sweep", "Raid"),
     _t(r"\b(?:destroy(?:ed|ing|s)?|destruction\s+of|blew\s+up|demolish(?:ed|ing)?)\s+(?:\w+\s+){0,4}?"
@@ -223,13 +232,24 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     return sorted(found.values(), key=lambda t: t.start)
 
 
+_PLANNED_AFTER = re.compile(
+    r"^[^,.;]{0,40}?\b(?:will|would|shall|are\s+to|is\s+to|are\s+due\s+to|is\s+due\s+to|"
+    r"are\s+planned|is\s+planned|are\s+expected\s+to|is\s+expected\s+to|could|should|may|might)"
+    r"\s+(?:soon\s+|also\s+|later\s+)?be\b",
+    re.IGNORECASE,
+)
+
+
 def status_of(s: Sentence, trigger: Trigger) -> str:
-    """``planned`` when a cue governs the trigger from before it in its clause."""
+    """``planned`` when a cue governs the trigger: before it in its clause, or a future or
+    modal passive right after it ("watchtowers will be erected")."""
     before = s.text[: trigger.start - s.start]
     breaks = list(_CLAUSE_BREAK.finditer(before))
     if breaks:
         before = before[breaks[-1].end():]
-    return "planned" if _PLANNED.search(before) else "reported"
+    if _PLANNED.search(before) or _PLANNED_AFTER.search(s.text[trigger.end - s.start:]):
+        return "planned"
+    return "reported"
 
 
 def actor_of(s: Sentence, trigger: Trigger) -> str | None:
@@ -364,12 +384,13 @@ def link_places(s: Sentence, trigger: Trigger, places: Sequence[Resolved],
             continue
         (cross if m.kind == "cross-border" else named).append(r)
 
-    def rank(r: Resolved) -> tuple[int, int, int]:
+    def rank(r: Resolved) -> tuple[int, int, int, int]:
         m = r.mention
         after = 0 if m.start >= trigger.end else 1
         dist = m.start - trigger.end if after == 0 else trigger.start - m.end
-        return (_SPECIFIC.get(r.place.kind, 4), after, dist)
+        return (0 if r.place.kind != "country" else 1, after, dist, _SPECIFIC.get(r.place.kind, 4))
 
+    named = [r for r in named if _linked(s, trigger, r)]
     if named:
         named.sort(key=rank)
         best = named[0]
@@ -389,6 +410,32 @@ def link_places(s: Sentence, trigger: Trigger, places: Sequence[Resolved],
         cross.sort(key=rank)
         return (cross[0],), "cross-border-phrase"
     return (), ""
+
+
+_LOCATIVE = re.compile(
+    r"(?:\b(?:on|in|at|near|around|inside|across|along|into|over|outside|against|targeting|"
+    r"throughout|toward|towards|between|within|from|by|and|to|(?:north|south|east|west|northeast|"
+    r"northwest|southeast|southwest|outskirts|edge|edges|countryside|suburbs|town|city|village|"
+    r"province|area|areas|desert|district|region|vicinity)\s+of)|,)"
+    r"[\s\u00a0]+(?:the[\s\u00a0]+)?(?:(?:[\w-]+|\d+)[\s\u00a0]+){0,2}?$",
+    re.IGNORECASE,
+)
+
+
+def _linked(s: Sentence, trigger: Trigger, r: Resolved) -> bool:
+    """A place is linked to the trigger when it follows it closely after a locative
+    preposition, or stands right before it ("the Hajin strike", "near Rawa, troops swept")."""
+    m = r.mention
+    if r.mention.kind != "name" and r.mention.kind != "demonym":
+        # phrases carry their own preposition ("across the border", "along the border strip")
+        gap = s.text[trigger.end - s.start: m.start - s.start] if m.start >= trigger.end else \
+            s.text[m.end - s.start: trigger.start - s.start]
+        return len(gap) <= 80 and ";" not in gap
+    if m.start >= trigger.end:
+        gap = s.text[trigger.end - s.start: m.start - s.start]
+        return len(gap) <= 80 and ";" not in gap and bool(_LOCATIVE.search(" " + gap))
+    gap = s.text[m.end - s.start: trigger.start - s.start]
+    return len(gap) <= 40 and ";" not in gap
 
 
 def main_place(resolved: Sequence[Resolved]) -> tuple[Resolved, ...]:

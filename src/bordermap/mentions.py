@@ -136,7 +136,7 @@ _BORDER_QUALIFIER = (
     + r"and" + _SP + r"Syria)"
 )
 _BORDER = re.compile(
-    r"\b(?:the" + _SP + r")?(?:(?:" + _BORDER_QUALIFIER + r")" + _SP + r"){0,2}"
+    r"\b(?:(?:the|its|their|our)" + _SP + r")?(?:(?:" + _BORDER_QUALIFIER + r")" + _SP + r"){0,2}"
     r"(?:border" + _SP + r"strip|borderlands?|frontier|border(?:" + _SP
     + r"(?:area|areas|region|regions|zone|line|towns?|villages?|strip))?)"
     + _NOT_A_PLACE_AFTER
@@ -353,7 +353,7 @@ class Matcher:
 
     def _names(self, s: Sentence) -> Iterable[Mention]:
         text = s.text
-        toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+        toks = [_unpossessive(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
         folded = [fold(t[2]) for t in toks]
         n = len(toks)
         index, maxlen = self._index, self._maxlen
@@ -407,13 +407,13 @@ class Matcher:
             # lower-case: only inside a multi-word name whose last word is capitalised
             return False
         if i == j:
-            # a single word: not a common English word written in title case
-            if word.lower() in _COMMON_WORDS:
-                return False
             if len(word) < 3:
                 return False
-            # "ISIS"-style all-caps acronyms are not place names
-            if word.isupper() and len(word) <= 5 and section not in ("title", "heading"):
+            # "ISIS"-style all-caps acronyms are not place names, but datelines are ("HIT, Iraq -")
+            dateline = i == 0 and text[toks[i][1]: toks[i][1] + 1] == ","
+            if word.isupper() and len(word) <= 5 and section not in ("title", "heading") and not dateline:
+                return False
+            if word.lower() in _COMMON_WORDS and not (dateline and word.isupper()):
                 return False
         return True
 
@@ -430,6 +430,13 @@ class Matcher:
                 continue
             a = m.start("name")
             yield Span(s.start + a, s.start + a + len(name), name, s.index, "not in the gazetteer")
+
+
+def _unpossessive(a: int, b: int, word: str) -> tuple[int, int, str]:
+    """ "Iraq's" is the token "Iraq"."""
+    if len(word) > 2 and word[-2] in "'’ʼ" and word[-1] in "sS":
+        return a, b - 2, word[:-2]
+    return a, b, word
 
 
 def _other_border_follows(text: str, end: int) -> bool:

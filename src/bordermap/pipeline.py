@@ -11,7 +11,7 @@ joins their results into :class:`~bordermap.features.Feature` records.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,6 +22,7 @@ from bordermap.events import (
     EVENT_SECTIONS,
     Evidence,
     SpeakerTracker,
+    Trigger,
     actor_of,
     event_fatalities,
     find_triggers,
@@ -31,7 +32,7 @@ from bordermap.events import (
 )
 from bordermap.features import Feature
 from bordermap.gazetteer import Gazetteer, Place, normalize
-from bordermap.mentions import MAPPED_SECTIONS, Matcher
+from bordermap.mentions import MAPPED_SECTIONS, Matcher, Mention
 from bordermap.resolve import Resolved, resolve
 from bordermap.sentences import Sentence, split_sentences
 
@@ -52,6 +53,9 @@ _ATTRIBUTION = re.compile(
     r"|\b(?:said|told)[\s\u00a0]+(?:[A-Za-z-]+[\s\u00a0]+){0,8}?[A-Z][a-z]+[\s\u00a0.]*$"
 )
 _OPEN_QUOTES = frozenset("\"“‘'")
+_THE_BEFORE = re.compile(r"\bthe[\s\u00a0]+$", re.IGNORECASE)
+_THE_TOWN = re.compile(r"\b(?:in|of|near|around|at|inside|across)[\s\u00a0]+(the[\s\u00a0]+(?:town|city|village))"
+                       r"(?:['’]s)?\b")
 _SINCE = re.compile(r"\b[Ss]ince\b(?:(?![.;]).)*$")
 _REL_CLAUSE = re.compile(r"\b(?:which|when|where|that|who)[\s\u00a0]+$", re.IGNORECASE)
 
@@ -134,9 +138,14 @@ class Extractor:
                 continue
             triggers = find_triggers(s)
             for trig in triggers:
+                trig = self._anaphoric_strike(s, trig, evidence)
                 att = _ATTRIBUTION.search(s.text, trig.end - s.start)
                 places, rule = link_places(s, trig, by_sentence[s.index],
                                            s.start + att.start() if att else None)
+                if not places:
+                    places, rule = self._the_town(s, trig, resolved)
+                if not places and s.section == "title":
+                    continue  # a headline's event needs its own place; the body tells the rest
                 if not places:
                     places, rule = self._earlier_in_paragraph(s, sentences, by_sentence)
                 if not places:
@@ -160,6 +169,35 @@ class Extractor:
             for u in found.unresolved
         ]
         return ArticleResult(article.id, features, unresolved)
+
+    # -- references back ----------------------------------------------------------
+    @staticmethod
+    def _anaphoric_strike(s: Sentence, trig: Trigger, evidence: list[Evidence]) -> Trigger:
+        """ "No side claimed the raid." after a strike in the paragraph is that strike."""
+        if trig.layer != "sweep" or trig.text.lower() not in ("raid", "raids", "attack"):
+            return trig
+        if not _THE_BEFORE.search(s.text[: trig.start - s.start]):
+            return trig
+        if any(e.layer == "strike" and e.sentence.paragraph == s.paragraph for e in evidence):
+            return replace(trig, layer="strike", sub_event_type="Air/drone strike")
+        return trig
+
+    @staticmethod
+    def _the_town(s: Sentence, trig: Trigger,
+                  resolved: Sequence[Resolved]) -> tuple[tuple[Resolved, ...], str]:
+        """ "searched houses in the town's old market": the article's main town."""
+        m = _THE_TOWN.search(s.text, trig.end - s.start)
+        if not m or m.start() - (trig.end - s.start) > 60:
+            return (), ""
+        towns = Counter(r.place.id for r in resolved if r.place.kind == "town")
+        if not towns:
+            return (), ""
+        top = max(towns, key=lambda i: towns[i])
+        ref = next(r for r in resolved if r.place.id == top)
+        a, b = s.start + m.start(1), s.start + m.end(1)
+        mention = Mention(a, b, s.text[m.start(1): m.end(1)], s.index, "anaphora", (top,), ref.mention.key)
+        return (Resolved(mention, ref.place, f"'{mention.text}' refers to the article's main town"),), \
+            "same-sentence"
 
     # -- place rules 3 and 4 ------------------------------------------------------
     @staticmethod
@@ -207,7 +245,8 @@ class Extractor:
                     continue
                 da, db = dates.get(a.sentence.index), dates.get(b.sentence.index)
                 same_date = bool(da and db and _date_key(da.text) == _date_key(db.text))
-                near = abs(a.sentence.paragraph - b.sentence.paragraph) <= 1
+                near = abs(a.sentence.paragraph - b.sentence.paragraph) <= 1 or "title" in (
+                    a.sentence.section, b.sentence.section)
                 places_ok = any(self._compatible(p.place, q.place) for p in a.places for q in b.places)
                 if same_date and places_ok or (near and places_ok and (not da or not db or same_date)):
                     parent[find(j)] = find(i)
