@@ -1,14 +1,51 @@
 """Reading article files: front matter, structure, and offsets into the whole text.
 
-(Being written; the record shape below is the interface the rest of the library uses.)
+:func:`read_article` turns one file into an :class:`Article` (or raises one
+:class:`~bordermap.errors.ArticleError` naming the file and the reason),
+:func:`parse_article` does the same for text already in memory, and
+:func:`article_files` expands the paths a user names into article files.
+
+The text an :class:`Article` holds is the file decoded as UTF-8 with a leading BOM
+removed and line endings translated the way Python's text mode does (``\\r\\n`` and
+``\\r`` become ``\\n``), so offsets agree with ``Path.read_text(encoding="utf-8")``
+for BOM-less files. Front matter stays in the text.
+
+Structure recognition splits the text into non-overlapping :class:`Section` spans in
+order that together hold every non-blank character: the front matter, a kicker (a
+short section label above the headline), the title, a byline, photo captions,
+subheadings, body paragraphs, "Related:"/"Read more" lines, and the end matter
+(reader comments, share links, "Do you like this article?") up to the end of the text.
 """
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-SECTION_KINDS = ("front_matter", "kicker", "title", "byline", "caption", "heading", "body", "related", "end")
+import yaml
+
+from bordermap.errors import ArticleError
+
+SECTION_KINDS = (
+    "front_matter",
+    "kicker",
+    "title",
+    "byline",
+    "caption",
+    "heading",
+    "body",
+    "related",
+    "end",
+)
+
+ARTICLE_SUFFIXES = (".txt", ".md")
+FRONT_MATTER_KEYS = ("title", "outlet", "url", "published", "language")
 
 
 @dataclass(frozen=True)
@@ -45,3 +82,469 @@ class Article:
     language: str | None
     sections: tuple[Section, ...]
     content_hash: str
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_article(path: str | Path, *, max_bytes: int = 5_000_000) -> Article:
+    """Read one article file.
+
+    Parameters
+    ----------
+    path
+        A ``.txt`` or ``.md`` file (any suffix is accepted when named directly).
+    max_bytes
+        Files larger than this are refused before anything is read.
+
+    Returns
+    -------
+    Article
+        The article, its id being the file name without its extension.
+
+    Raises
+    ------
+    ArticleError
+        With a one-line reason when the file cannot be read, is too large, binary,
+        not UTF-8, empty, or has broken front matter.
+    """
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except OSError as e:
+        raise ArticleError(p, f"cannot read file: {e.strerror or e}") from e
+    if p.is_dir():
+        raise ArticleError(p, "cannot read file: it is a directory, not an article file")
+    if size > max_bytes:
+        raise ArticleError(
+            p,
+            f"file is too large: {size / 1_000_000:.1f} MB, the limit is "
+            f"{max_bytes / 1_000_000:.1f} MB",
+        )
+    try:
+        with p.open("rb") as f:
+            data = f.read(max_bytes + 1)
+    except OSError as e:
+        raise ArticleError(p, f"cannot read file: {e.strerror or e}") from e
+    if len(data) > max_bytes:  # grew since stat, or stat lied (e.g. a pipe)
+        raise ArticleError(p, f"file is too large: more than {max_bytes / 1_000_000:.1f} MB")
+    return parse_article(decode_article_bytes(data, p), p.stem, path=str(p))
+
+
+def decode_article_bytes(data: bytes, path: str | Path) -> str:
+    """Decode the bytes of an article file into its text.
+
+    Parameters
+    ----------
+    data
+        The raw file content.
+    path
+        Only used in error messages.
+
+    Returns
+    -------
+    str
+        UTF-8 decoded text with a leading BOM removed and ``\\r\\n``/``\\r`` line
+        endings turned into ``\\n``.
+
+    Raises
+    ------
+    ArticleError
+        For binary data (NUL bytes) or bytes that are not UTF-8 (the message gives the
+        byte offset of the first bad byte in the file).
+    """
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise ArticleError(path, f"binary file, not text (NUL byte at byte offset {nul})")
+    skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    try:
+        text = data[skip:].decode("utf-8")
+    except UnicodeDecodeError as e:
+        bad = data[skip + e.start]
+        raise ArticleError(
+            path, f"not UTF-8 text: invalid byte 0x{bad:02x} at byte offset {skip + e.start}"
+        ) from None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def article_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Expand the paths a user names into article files.
+
+    Parameters
+    ----------
+    paths
+        Files and folders. Folders are searched recursively for ``.txt`` and ``.md``
+        files (sorted by path); files named explicitly are kept whatever their suffix.
+
+    Returns
+    -------
+    list of Path
+        In the order given, each folder's files sorted, without duplicates.
+
+    Raises
+    ------
+    ArticleError
+        For a path that does not exist.
+    """
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(
+                f for f in p.rglob("*") if f.suffix.lower() in ARTICLE_SUFFIXES and f.is_file()
+            )
+        elif p.exists():
+            found = [p]
+        else:
+            raise ArticleError(p, "no such file or directory")
+        for f in found:
+            if f not in seen:
+                seen.add(f)
+                out.append(f)
+    return out
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def parse_article(text: str, article_id: str, *, path: str | None = None) -> Article:
+    """Build an :class:`Article` from text already in memory (e.g. pasted text).
+
+    Parameters
+    ----------
+    text
+        The article text, front matter included. A leading BOM is removed; line
+        endings are kept as given.
+    article_id
+        The article id (for files: the file name without its extension).
+    path
+        The file the text came from, if any; used in error messages.
+
+    Returns
+    -------
+    Article
+
+    Raises
+    ------
+    ArticleError
+        For empty or whitespace-only text and broken front matter.
+    """
+    where = path if path is not None else article_id
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text or text.isspace():
+        raise ArticleError(where, "file is empty" if not text else "file holds only whitespace")
+    meta, fm_end = _front_matter(text, where)
+    sections, title_text = _sections(text, fm_end, meta.get("title"))
+    return Article(
+        id=article_id,
+        path=path,
+        text=text,
+        title=meta.get("title") or title_text,
+        outlet=meta.get("outlet"),
+        url=meta.get("url"),
+        published=meta.get("published"),
+        language=meta.get("language"),
+        sections=sections,
+        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    )
+
+
+# --------------------------------------------------------------------------- front matter
+
+_FM_OPEN = re.compile(r"---[^\S\n]*\n")
+_FM_CLOSE = re.compile(r"^---[^\S\n]*$", re.M)
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """A safe YAML loader that leaves dates as strings, so bad dates get our message."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _front_matter(text: str, where: str) -> tuple[dict[str, Any], int]:
+    """Parse a leading ``---`` block; return its values and the offset where it ends."""
+    opening = _FM_OPEN.match(text)
+    if opening is None:
+        return {}, 0
+    closing = _FM_CLOSE.search(text, opening.end())
+    if closing is None:
+        raise ArticleError(
+            where, "front matter opened with '---' on line 1 is never closed by a '---' line"
+        )
+    block = text[opening.end() : closing.start()]
+    try:
+        data = yaml.load(block, Loader=_FrontMatterLoader)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = f" on line {mark.line + 2}" if mark is not None else ""
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise ArticleError(where, f"front matter is not valid YAML{line}: {problem}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ArticleError(
+            where, f"front matter must be a mapping of keys to values, not a {type(data).__name__}"
+        )
+    meta: dict[str, Any] = {}
+    for key in FRONT_MATTER_KEYS:
+        value = data.get(key)
+        if value is None:
+            continue
+        if key == "published":
+            meta[key] = _published(value, where)
+        elif isinstance(value, str | int | float) and not isinstance(value, bool):
+            meta[key] = str(value).strip() or None
+        else:
+            raise ArticleError(
+                where, f"front matter {key!r} must be text, not a {type(value).__name__}"
+            )
+    return meta, closing.end()
+
+
+def _published(value: object, where: str) -> dt.date:
+    """Check a front-matter ``published`` value: a YYYY-MM-DD date."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if _ISO_DATE.fullmatch(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError as e:
+            raise ArticleError(
+                where, f"front matter 'published' {text!r} is not a valid date: {e}"
+            ) from None
+    raise ArticleError(
+        where, f"front matter 'published' {text!r} is not a date in the form YYYY-MM-DD"
+    )
+
+
+# --------------------------------------------------------------------------- structure
+
+# A non-blank line from its first to its last non-space character.
+_LINE = re.compile(r"\S(?:[^\n]*\S)?")
+_CLOSERS = "\"'”’»)]"
+_MD_HEADING = re.compile(r"#{1,6}\s+\S")
+_MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_BYLINE = re.compile(
+    r"(?:(?:By|BY|Written by|Posted by|Reported by|Reporting by|Words by|Story by)\s+\S"
+    r"|(?:Published|Updated|Posted)\s*(?:on\s*)?:?\s*\d"
+    r"|(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"\s+\d{1,2},\s+\d{4}\b|\d{1,2}\s+(?:January|February|March|April|May|June|July|August"
+    r"|September|October|November|December)\s+\d{4}\b)"
+)
+_CAPTION_END = re.compile(
+    r"(?:\[[^\S\n]*(?i:photos?|image|picture|video|screenshot|file photo|graphic|map|courtesy)\b"
+    r"[^\]\n]*\]"
+    r"|\([^\S\n]*(?i:photos?|image|picture|video|screenshot|file photo|courtesy)\b[^)\n]*\)"
+    r"|\((?:AFP|Reuters|AP|EPA|Getty Images|Anadolu|AA|Xinhua|SANA|Rudaw|IANS|UPI)"
+    r"(?:[^\S\n]*(?:/|via|photo)[^)\n]*)?\))[^\S\n]*$"
+)
+_CAPTION_START = re.compile(
+    r"(?:(?i:photo|image|picture|file photo|screenshot)[^\S\n]*:"
+    r"|A (?:screenshot|photo|photograph|picture|file photo|still|handout photo|video grab)\b"
+    r"|(?:Screenshot|File photo|Handout photo)\b)"
+)
+_RELATED = re.compile(
+    r"(?:(?i:related|read more|read also|also read|see also|more on this|recommended|watch)"
+    r"[^\S\n]*[:：\-–—|»>]"
+    r"|(?:READ MORE|READ ALSO|ALSO READ|RELATED)\b)"
+)
+# End matter: everything from the first of these (starting a line) to the end of the text.
+_END_STRONG = re.compile(
+    r"(?i:do you like this article"
+    r"|\d+[^\S\n]+comment(?:s|\(s\))?(?![a-z])"
+    r"|comment policy|comments policy"
+    r"|leave a (?:comment|reply)"
+    r"|share this (?:article|story|post|page)"
+    r"|share on (?:facebook|twitter|whatsapp|linkedin|telegram|x\b)"
+    r"|related (?:articles|stories|posts|news|content|coverage)\b"
+    r"|readers?'?s?'? comments"
+    r"|add (?:a |new |a new )?comment"
+    r"|post a comment)"
+)
+# Weaker markers count only as a short line of their own ("Comments", "More from Reuters").
+_END_WEAK = re.compile(r"(?i:comments?(?:[^\S\n]*\(?\d+\)?)?[^\S\n]*:?$|more from\b)")
+
+_NON_WORD = re.compile(r"\W+")
+_KICKER_MAX_WORDS = 3
+_BYLINE_MAX_WORDS = 12
+_TITLE_MAX_WORDS = 25
+_HEADING_MAX_WORDS = 8
+_CAPTION_MAX_CHARS = 600
+
+
+def _ends_with(line: str, marks: str) -> bool:
+    """Whether the line ends with one of ``marks``, ignoring closing quotes and brackets."""
+    last = line.rstrip(_CLOSERS)[-1:]
+    return bool(last) and last in marks
+
+
+def _is_title_like(line: str) -> bool:
+    """A short line, not a sentence (no full stops), not a byline or caption."""
+    return (
+        len(line.split()) <= _TITLE_MAX_WORDS
+        and not _ends_with(line, ".")
+        and ". " not in line
+        and _BYLINE.match(line) is None
+        and _CAPTION_START.match(line) is None
+        and not (line[-1] in ")]" and _CAPTION_END.search(line))
+    )
+
+
+def _is_end_marker(line: str) -> bool:
+    if _END_STRONG.match(line):
+        return True
+    return (
+        _END_WEAK.match(line) is not None
+        and len(line.split()) <= 6
+        and not _ends_with(line, ".!?…")
+    )
+
+
+def _same_title(a: str, b: str) -> bool:
+    def norm(t: str) -> str:
+        return _NON_WORD.sub(" ", t).strip().casefold()
+
+    return norm(a) == norm(b)
+
+
+# A line: (start, end, paragraph number), start and end excluding surrounding whitespace.
+_Line = tuple[int, int, int]
+
+
+def _sections(
+    text: str, fm_end: int, fm_title: str | None
+) -> tuple[tuple[Section, ...], str | None]:
+    """Split the text after the front matter into sections; also return the title line."""
+    lines = _lines(text, fm_end)
+    kinds = ["body"] * len(lines)
+    body_start, title_text = _header(text, lines, kinds, fm_title)
+    end_at = next(
+        (j for j in range(body_start, len(lines)) if _is_end_marker(_line(text, lines[j]))),
+        len(lines),
+    )
+    _body(text, lines, kinds, body_start, end_at)
+
+    sections: list[Section] = []
+    if fm_end:
+        sections.append(Section("front_matter", 0, fm_end))
+    j = 0
+    while j < end_at:  # one section per line, but body and caption lines per paragraph
+        k = j
+        if kinds[j] in ("body", "caption"):
+            while k + 1 < end_at and kinds[k + 1] == kinds[j] and lines[k + 1][2] == lines[j][2]:
+                k += 1
+        sections.append(Section(kinds[j], lines[j][0], lines[k][1]))
+        j = k + 1
+    if end_at < len(lines):
+        sections.append(Section("end", lines[end_at][0], len(text)))
+    return tuple(sections), title_text
+
+
+def _lines(text: str, start: int) -> list[_Line]:
+    """The non-blank lines from ``start`` on, with paragraph numbers."""
+    lines: list[_Line] = []
+    para = -1
+    prev_end = -1
+    for m in _LINE.finditer(text, start):
+        s, e = m.span()
+        if prev_end < 0 or text.count("\n", prev_end, s) >= 2:
+            para += 1
+        lines.append((s, e, para))
+        prev_end = e
+    return lines
+
+
+def _line(text: str, line: _Line) -> str:
+    return text[line[0] : line[1]]
+
+
+def _header(
+    text: str, lines: list[_Line], kinds: list[str], fm_title: str | None
+) -> tuple[int, str | None]:
+    """Mark the kicker, title and byline lines; return where the body starts and the title."""
+    n = len(lines)
+    if not n:
+        return 0, None
+    i = 0
+    first = _line(text, lines[0])
+    kicker = (
+        n > 1
+        and len(first.split()) <= _KICKER_MAX_WORDS
+        and not _ends_with(first, ".!?…:;,")
+        and _BYLINE.match(first) is None
+        and _MD_HEADING.match(first) is None
+        and _is_title_like(_line(text, lines[1]))
+    )
+    if kicker:
+        kinds[0] = "kicker"
+        i = 1
+    title_text = None
+    candidate = _line(text, lines[i])
+    alone = i + 1 >= n or lines[i + 1][2] != lines[i][2]
+    if (
+        fm_title is None
+        or _same_title(candidate.lstrip("# "), fm_title)
+        or (_is_title_like(candidate) and alone)
+    ):
+        kinds[i] = "title"
+        title_text = candidate.lstrip("#").strip() or None
+        i += 1
+    elif kicker:  # the label was not above a headline after all
+        kinds[0] = "body"
+        i = 0
+    for _ in range(2):  # a byline and a dateline
+        if i < n and _is_byline(_line(text, lines[i])):
+            kinds[i] = "byline"
+            i += 1
+    return i, title_text
+
+
+def _is_byline(line: str) -> bool:
+    return (
+        _BYLINE.match(line) is not None
+        and len(line.split()) <= _BYLINE_MAX_WORDS
+        and not line.endswith(".")
+    )
+
+
+def _body(text: str, lines: list[_Line], kinds: list[str], start: int, end: int) -> None:
+    """Mark captions (whole paragraphs), headings and related lines in ``lines[start:end]``."""
+    j = start
+    while j < end:
+        k = j  # the paragraph is lines[j..k]
+        while k + 1 < end and lines[k + 1][2] == lines[j][2]:
+            k += 1
+        ps, pe = lines[j][0], lines[k][1]
+        if pe - ps <= _CAPTION_MAX_CHARS and (
+            (text[pe - 1] in ")]" and _CAPTION_END.search(text, max(ps, pe - 200), pe))
+            or _CAPTION_START.match(text, ps, pe)
+            or (j == k and _MD_IMAGE.fullmatch(text, ps, pe))
+        ):
+            kinds[j : k + 1] = ["caption"] * (k + 1 - j)
+        else:
+            for x in range(j, k + 1):
+                line = _line(text, lines[x])
+                if _RELATED.match(line):
+                    kinds[x] = "related"
+                elif _MD_HEADING.match(line) or (
+                    j == k  # a paragraph of its own
+                    and start < j
+                    and k + 1 < end  # between paragraphs
+                    and len(line.split()) <= _HEADING_MAX_WORDS
+                    and not _ends_with(line, ".!?…:;,")
+                    and not line[0].islower()
+                ):
+                    kinds[x] = "heading"
+        j = k + 1
