@@ -1,11 +1,24 @@
 """Sentence segmentation with offsets into the whole article text.
 
-(Being written; the record shape below is the interface the rest of the library uses.)
+:func:`split_sentences` splits every section of an :class:`~bordermap.articles.Article`
+except the front matter into :class:`Sentence` records. It is rule-based: a regex finds
+candidate ends (``.``, ``?``, ``!``, ellipses, with any closing quotes or brackets) and a
+few rules reject the ones inside abbreviations ("Gen.", "U.S.", "e.g."), initials
+("J. R. Smith"), decimals ("3.5") and before a lowercase continuation
+(``"… any more," he said.`` stays one sentence). Sentences run together without a space
+("inside Syria.The jets") are split at the dot. A line break ends a sentence unless the
+line is hard-wrapped (it does not end in terminal punctuation and the next line starts
+lowercase); a blank line always does. Title, kicker, byline and heading lines are one
+sentence each.
 """
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
+
+from bordermap.articles import Article
 
 
 @dataclass(frozen=True)
@@ -22,3 +35,291 @@ class Sentence:
     text: str
     paragraph: int
     section: str
+
+
+# Section kinds whose lines are sentences as they stand.
+LINE_SECTIONS = frozenset({"kicker", "title", "byline", "heading"})
+
+# A line without its surrounding whitespace (no ``^``: it must work from any ``pos``).
+_LINE = re.compile(r"\S(?:[^\n]*\S)?")
+_PARAGRAPH_GAP = re.compile(r"\n(?:[^\S\n]*\n)+")
+_FIRST_NONBLANK = re.compile(r"\S")
+# A candidate sentence end: terminal punctuation, then closing quotes/brackets.
+_TERMINAL = re.compile(r"([.!?…][.!?…]*)([\"'”’»)\]]*)")
+# The same for text without "!", "?" or "…": a literal first character scans much faster.
+_TERMINAL_DOT = re.compile(r"(\.[.!?…]*)([\"'”’»)\]]*)")
+_ENDS_SENTENCE = re.compile(r"(?:\.|[!?…])[\"'”’»)\]]*$")
+_SPACE = re.compile(r"\s+")
+_OPENERS = re.compile(r"[\"'“‘«(\[]*")
+_PREV_TOKEN = re.compile(r"[A-Za-z][A-Za-z.]*$")
+_NEXT_WORD = re.compile(r"[A-Za-z]+")
+
+# Abbreviations after which a capitalised word does not start a new sentence.
+_TITLE_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "messrs",
+        "dr",
+        "gen",
+        "col",
+        "lt",
+        "maj",
+        "brig",
+        "sgt",
+        "capt",
+        "cpt",
+        "cmdr",
+        "cdr",
+        "adm",
+        "lieut",
+        "cpl",
+        "pvt",
+        "prof",
+        "rev",
+        "sen",
+        "rep",
+        "gov",
+        "pres",
+        "amb",
+        "gen'l",
+        "st",
+        "mt",
+        "ft",
+        "vs",
+        "v",
+        "approx",
+        "est",
+        "fig",
+        "dept",
+        "hon",
+    ]
+)
+# Abbreviations that do not end a sentence before a number ("No. 5", "Jan. 12").
+_NUMBER_ABBREVIATIONS = frozenset(
+    [
+        "no",
+        "nos",
+        "art",
+        "vol",
+        "p",
+        "pp",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    ]
+)
+# Dotted abbreviations that never end a sentence.
+_NEVER_FINAL = frozenset({"e.g", "i.e", "cf", "viz", "c.f"})
+# After a dotted acronym ("U.S.", "a.m.") a sentence ends only before one of these.
+_SENTENCE_STARTERS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "it",
+        "he",
+        "she",
+        "they",
+        "we",
+        "i",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "in",
+        "on",
+        "at",
+        "but",
+        "and",
+        "so",
+        "yet",
+        "however",
+        "meanwhile",
+        "his",
+        "her",
+        "their",
+        "its",
+        "our",
+        "as",
+        "after",
+        "before",
+        "when",
+        "while",
+        "since",
+        "if",
+    ]
+)
+
+
+def split_sentences(article: Article) -> tuple[Sentence, ...]:
+    """Split an article into sentences.
+
+    Parameters
+    ----------
+    article
+        The article; its sections decide where sentences may lie. Sections of kind
+        ``end`` and ``related`` are split too, their sentences carrying that
+        ``section`` value so later stages can skip them.
+
+    Returns
+    -------
+    tuple of Sentence
+        In text order, non-overlapping, each stripped of surrounding whitespace and
+        non-empty, with ``article.text[s.start:s.end] == s.text``.
+    """
+    text = article.text
+    first = _FIRST_NONBLANK.search(text)
+    lead = first.start() if first else len(text)
+    gaps = [m.end() for m in _PARAGRAPH_GAP.finditer(text, lead)]
+    spans: list[tuple[int, int, str]] = []
+    for section in article.sections:
+        kind, start, end = section.kind, section.start, section.end
+        if kind == "front_matter":
+            continue
+        if kind in LINE_SECTIONS:
+            pieces = [m.span() for m in _LINE.finditer(text, start, end)]
+        else:
+            pieces = _split_span(text, start, end)
+        spans.extend((s, e, kind) for s, e in pieces)
+    return tuple(
+        Sentence(i, s, e, text[s:e], bisect_right(gaps, s), kind)
+        for i, (s, e, kind) in enumerate(spans)
+    )
+
+
+def split_text(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Split a span of text into sentence spans, without looking at article structure.
+
+    Parameters
+    ----------
+    text
+        The whole text the offsets index.
+    start, end
+        The span to split (default: all of ``text``).
+
+    Returns
+    -------
+    list of (int, int)
+        ``(start, end)`` offsets of stripped, non-empty sentences in order.
+    """
+    return _split_span(text, start, len(text) if end is None else end)
+
+
+def _split_span(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans in ``text[start:end]``: lines joined when hard-wrapped, then split."""
+    out: list[tuple[int, int]] = []
+    if text.find("\n", start, end) < 0:  # one line, the usual paragraph
+        line = _LINE.search(text, start, end)
+        if line is not None:
+            _split_group(text, line.start(), line.end(), out)
+        return out
+    group_start = group_end = -1
+    prev_end = -1
+    for m in _LINE.finditer(text, start, end):
+        s, e = m.span()
+        if (
+            group_start >= 0
+            and text.count("\n", prev_end, s) == 1
+            and text[s].islower()
+            and _ENDS_SENTENCE.search(text, max(group_start, prev_end - 8), prev_end) is None
+        ):
+            group_end = prev_end = e
+            continue
+        if group_start >= 0:
+            _split_group(text, group_start, group_end, out)
+        group_start, group_end, prev_end = s, e, e
+    if group_start >= 0:
+        _split_group(text, group_start, group_end, out)
+    return out
+
+
+def _split_group(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+    """Append the sentence spans of one run of text (no paragraph break inside) to ``out``."""
+    sent_start = start
+    plain = (
+        text.find("?", start, end) < 0
+        and text.find("!", start, end) < 0
+        and text.find("…", start, end) < 0
+    )
+    for m in (_TERMINAL_DOT if plain else _TERMINAL).finditer(text, start, end):
+        p = m.end()
+        if p >= end:
+            break
+        nxt = _boundary(text, m, end)
+        if nxt < 0 or nxt <= sent_start:
+            continue
+        # Both ends are already tight: ``start`` and each ``nxt`` are non-space, and a
+        # sentence ends right after its punctuation (and closing quotes).
+        out.append((sent_start, p))
+        sent_start = nxt
+    out.append((sent_start, end))
+
+
+def _boundary(text: str, m: re.Match[str], end: int) -> int:
+    """Where the next sentence starts if candidate ``m`` ends one, else -1."""
+    term, closers = m.group(1), m.group(2)
+    p = m.end()
+    c = text[p]
+    if not c.isspace():
+        # Run together: "Syria.The", 'executed."Iraqi', "now?What".
+        if not (c.isupper() and p + 1 < end and text[p + 1].islower()):
+            return -1
+        if term == "." and not closers:
+            token = _previous_token(text, m.start())
+            if len(token) < 2 or "." in token or token.lower() in _TITLE_ABBREVIATIONS:
+                return -1
+        return p
+    q = _SPACE.match(text, p, end)
+    q_end = q.end() if q else p
+    if q_end >= end:
+        return -1
+    r = _OPENERS.match(text, q_end, end)
+    r_end = r.end() if r else q_end
+    if r_end >= end:
+        return q_end
+    first = text[r_end]
+    if first.islower():
+        return -1
+    if term != "." or closers:
+        return q_end
+    token = _previous_token(text, m.start())
+    if not token:
+        return q_end
+    low = token.lower()
+    if "." in token:  # a dotted acronym: U.S., U.N., a.m., e.g.
+        if low in _NEVER_FINAL:
+            return -1
+        word = _NEXT_WORD.match(text, r_end, end)
+        if word is None or word.group().lower() not in _SENTENCE_STARTERS:
+            return -1
+        return q_end
+    if len(token) == 1 and token.isupper():  # an initial: "J. R. Smith"
+        return -1
+    if low in _TITLE_ABBREVIATIONS:
+        return -1
+    if low in _NUMBER_ABBREVIATIONS and first.isdigit():
+        return -1
+    return q_end
+
+
+def _previous_token(text: str, pos: int) -> str:
+    """The letters-and-dots word that ends at ``pos`` ("Gen", "U.S", "e.g")."""
+    window = text[max(0, pos - 16) : pos]
+    m = _PREV_TOKEN.search(window)
+    if m is None:
+        return ""
+    if m.start() > 0 and (window[m.start() - 1].isalnum() or window[m.start() - 1] in "_"):
+        return window[m.start() - 1] + m.group()  # part of a longer word: not an abbreviation
+    return m.group()
