@@ -29,4 +29,6 @@ else
   .venv/bin/python -m pip install -q -r requirements.txt
 fi
 .venv/bin/python -m pip install -q --no-deps -e .
+# The map's JavaScript and CSS, copied from the XStatic packages (never from a CDN).
+.venv/bin/python scripts/fetch_assets.py
 echo "setup: bordermap installed in .venv"

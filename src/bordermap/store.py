@@ -768,6 +768,23 @@ class Store:
             frame[name] = frame[name].astype("int64")
         return frame
 
+    def export(self, filters: Filters | None = None, format: str = "geojson") -> bytes:
+        """The features ``filters`` keep, written by :mod:`bordermap.export` as ``format``.
+
+        ``format`` is one of :data:`bordermap.export.FORMATS` (``geojson``, ``csv``,
+        ``gpkg``); the file is written in a temporary folder and returned as bytes.
+        """
+        import tempfile
+
+        from bordermap import export
+
+        if format not in export.FORMATS:
+            raise ValueError(f"unknown format {format!r}; use one of {', '.join(export.FORMATS)}")
+        with tempfile.TemporaryDirectory(prefix="bordermap-export-") as tmp:
+            target = Path(tmp) / f"features.{format}"
+            export.write(self.features(filters), target, format)
+            return target.read_bytes()
+
     def geometries(self, feature_ids: Iterable[str]) -> dict[str, BaseGeometry]:
         """The geometries of the given features, by feature id (unknown ids are left out)."""
         where, params = self._where(None, ids=feature_ids)
