@@ -750,3 +750,10 @@ def test_the_contract_checker_wants_a_feature_collection() -> None:
     assert check_feature_collection({"type": "Feature"}, TEXTS) == [
         "the top level is not a FeatureCollection"
     ]
+
+
+def test_writers_print_nothing(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    for fmt, writer in WRITERS.items():
+        writer(sample_features(), tmp_path / f"out.{fmt}")
+    captured = capfd.readouterr()
+    assert (captured.out, captured.err) == ("", "")
