@@ -52,59 +52,62 @@ class Trigger:
     sub_event_type: str
 
 
-def _t(pattern: str, layer: str, sub: str, flags: int = re.IGNORECASE) -> tuple[re.Pattern[str], str, str]:
-    return re.compile(pattern, flags), layer, sub
+def _t(keys: str, pattern: str, layer: str, sub: str,
+       flags: int = re.IGNORECASE) -> tuple[frozenset[str], re.Pattern[str], str, str]:
+    """A trigger pattern, run only on sentences that hold one of the stems ``keys``
+    (stems of :data:`_TRIGGER_STEMS`)."""
+    return frozenset(keys.split()), re.compile(pattern, flags), layer, sub
 
 
 AIR = "Air/drone strike"
 SHELLING = "Shelling/artillery/missile attack"
-TRIGGERS: tuple[tuple[re.Pattern[str], str, str], ...] = (
-    _t(r"\bdrone" + r"[\s-]?strikes?\b", "strike", AIR),
-    _t(r"\b(?:artillery|missile|rocket|mortar)(?:[\s-]?(?:strikes?|fire|attacks?|barrages?))?\b",
+TRIGGERS: tuple[tuple[frozenset[str], re.Pattern[str], str, str], ...] = (
+    _t("strike", r"\bdrone" + r"[\s-]?strikes?\b", "strike", AIR),
+    _t("artiller missile rocket mortar", r"\b(?:artillery|missile|rocket|mortar)(?:[\s-]?(?:strikes?|fire|attacks?|barrages?))?\b",
        "strike", SHELLING),
-    _t(r"\bair[\s-]?strikes?\b|\bair[\s-]?raids?\b|\baerial\s+(?:bombardment|attacks?|strikes?)\b",
+    _t("strike raid bomb attack", r"\bair[\s-]?strikes?\b|\bair[\s-]?raids?\b|\baerial\s+(?:bombardment|attacks?|strikes?)\b",
        "strike", AIR),
-    _t(r"\b(?:bomb(?:ed|ing|ings)|bombard(?:ed|ing|ment|ments))\b", "strike", AIR),
-    _t(r"\bshell(?:ed|ing)\b", "strike", SHELLING),
-    _t(r"\b(?:pummel+ed|pounded|hammered)\b", "strike", AIR),
-    _t(r"\b(?:targeted|hit|struck)\s+by\s+(?:(?:the|Iraqi|US|U\.S\.|coalition|Russian|Turkish|"
+    _t("bomb", r"\b(?:bomb(?:ed|ing|ings)|bombard(?:ed|ing|ment|ments))\b", "strike", AIR),
+    _t("shell", r"\bshell(?:ed|ing)\b", "strike", SHELLING),
+    _t("pummel pound hammer", r"\b(?:pummel+ed|pounded|hammered)\b", "strike", AIR),
+    _t("target hit struck", r"\b(?:targeted|hit|struck)\s+by\s+(?:(?:the|Iraqi|US|U\.S\.|coalition|Russian|Turkish|"
        r"Syrian)\s+)*(?:aircraft|jets|warplanes|planes|drones|air\s+force|Air\s+Force|F-16s?)\b",
        "strike", AIR),
-    _t(r"\b(?:jets|warplanes|aircraft|drones?|F-16s?|helicopters)\s+(?:\w+\s+){0,2}"
+    _t("strike hit struck target bomb raid attack destroy kill pound", r"\b(?:jets|warplanes|aircraft|drones?|F-16s?|helicopters)\s+(?:\w+\s+){0,2}"
        r"(?:struck|strikes|hit|hits|targeted|targets|bombed|raided|attacked|destroyed|kill(?:s|ed|ing)?|pound(?:s|ed))\b",
        "strike", AIR),
-    _t(r"\bstrikes?\b(?=" + _S + r"(?:on|against|targeting|in|near|at|inside|across)\b)"
+    _t("strike", r"\bstrikes?\b(?=" + _S + r"(?:on|against|targeting|in|near|at|inside|across)\b)"
        r"(?=.*?\b(?:aircraft|jets?|drones?|warplanes?|air|coalition|forces|army|military|missiles?|"
        r"militants|fighters|targets|positions|ISIS|ISIL|Daesh|bases?|hideouts?)\b)"
        r"|\b(?:precision|coalition|Iraqi|US|Turkish|Russian|Israeli)\s+strikes?\b",
        "strike", AIR),
-    _t(r"\btowers?\b(?=[^.]{0,60}\b(?:erect\w*|buil[dt]\w*|construct\w*|install\w*)\b)|"
+    _t("tower post outpost", r"\btowers?\b(?=[^.]{0,60}\b(?:erect\w*|buil[dt]\w*|construct\w*|install\w*)\b)|"
        r"\b(?:erect\w*|buil[dt]\w*|construct\w*|install\w*)\b[^.]{0,60}?\btowers?\b|"
        r"\boutposts?\b|\bwatch-?towers?\b|\bobservation\s+(?:posts?|towers?)\b|"
        r"\bmilitary\s+posts?\b|\bguard\s+posts?\b", "outpost", "Outposts or towers"),
-    _t(r"\b(?:border\s+)?fenc(?:e|es|ing)\b|\btrench(?:es)?\b|\bberms?\b|\bbarriers?\b|"
+    _t("fenc trench berm barrier fortif wall", r"\b(?:border\s+)?fenc(?:e|es|ing)\b|\btrench(?:es)?\b|\bberms?\b|\bbarriers?\b|"
        r"\bfortif\w+\b|\bconcrete\s+wall\b", "outpost", "Fences, walls or trenches"),
-    _t(r"\b(?:thermal|surveillance|security|night-vision)\s+(?:surveillance\s+)?cameras?\b|"
+    _t("camera surveillance radar sensor", r"\b(?:thermal|surveillance|security|night-vision)\s+(?:surveillance\s+)?cameras?\b|"
        r"\bsurveillance\s+(?:equipment|systems?|devices?|balloons?|towers?)\b|\bradars?\b|"
        r"\bsensors?\b", "outpost", "Fixed surveillance"),
-    _t(r"\b(?:deploy\w*|station\w*|sen[dt]|dispatch\w*|increas\w*|additional|more|new|boost\w*)\s+"
+    _t("guard deploy reinforc", r"\b(?:deploy\w*|station\w*|sen[dt]|dispatch\w*|increas\w*|additional|more|new|boost\w*)\s+"
        r"(?:\w+\s+){0,5}?border[\s-]+guards?(?:\s+(?:troops|units|forces|brigades?|regiments?))?\b|"
        r"\bborder[\s-]+guards?(?:\s+(?:troops|units|forces|brigades?|regiments?))?\s+(?:\w+\s+){0,3}?"
        r"(?:deploy\w*|(?:were|was|are|is|will\s+be)\s+stationed|arriv\w+|reinforc\w+)\b|"
        r"\bborder[\s-]+guard\s+(?:regiments?|brigades?|units?|troops)\s+(?:\w+\s+){0,3}?stationed\b|"
        r"\bdeploy(?:ed|ing|ment|ments|s)?\b|\breinforcements?\b|\breinforc(?:e|es|ed|ing)\s+(?:the\s+)?"
        r"(?:border|frontier)\b", "outpost", "Border-guard deployment"),
-    _t(r"\b(?:enhanc|tighten|strengthen|bolster|reinforc|beef\w*\s+up|step\w*\s+up)\w*\s+"
+    _t("securit control protection", r"\b(?:enhanc|tighten|strengthen|bolster|reinforc|beef\w*\s+up|step\w*\s+up)\w*\s+"
        r"(?:(?:the|their|its|security)\s+)?(?:security|control|controls|protection)\b",
        "outpost", "Security measures"),
-    _t(r"\bsweep(?:s|ing)?\b", "sweep", "Sweep"),
-    _t(r"\bsearch(?:-and-\w+|\s+and\s+\w+)?\s+(?:operations?|missions?|campaigns?)\b|"
+    _t("sweep", r"\bsweep(?:s|ing)?\b", "sweep", "Sweep"),
+    _t("search clear comb mopping operation cordon", r"\bsearch(?:-and-\w+|\s+and\s+\w+)?\s+(?:operations?|missions?|campaigns?)\b|"
        r"\b(?:clearance|clearing|combing|mopping[-\s]up|security|military)\s+operations?\b|"
        r"\bcomb(?:ed|ing)?\b|\bcordon(?:ed)?\s+off\b|\bsearch(?:ed|ing)\b(?!\s+(?:for\s+(?:a|the)\s+"
        r"(?:solution|deal|way)))", "sweep", "Search and clearance"),
-    _t(r"\bpatrol(?:s|led|ling|ing)?\b", "sweep", "Patrol"),
-    _t(r"\braids?\b|\braided\b", "sweep", "Raid"),
-    _t(r"\b(?:destroy(?:ed|ing|s)?|destruction\s+of|blew\s+up|demolish(?:ed|ing)?)\s+(?:\w+\s+){0,4}?"
+    _t("patrol", r"\bpatrol(?:s|led|ling|ing)?\b", "sweep", "Patrol"),
+    _t("raid", r"\braids?\b|\braided\b", "sweep", "Raid"),
+    _t("destroy destruction blew demolish", r"\b(?:destroy(?:ed|ing|s)?|destruction\s+of|blew\s+up|demolish(?:ed|ing)?)\s+(?:\w+\s+){0,4}?"
        r"(?:tunnels?|hideouts?|caves?|weapons\s+caches?|caches?)\b", "sweep", "Destruction of hideouts"),
 )
 # Words that make a trigger not an event.
@@ -128,29 +131,31 @@ _PLANNED = re.compile(
 _CLAUSE_BREAK = re.compile(r"[;:]|\s[—–]\s|,\s+(?:but|while|whereas)\b")
 
 # Actors: pattern → canonical name.
-_ACTORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(p), name)
-    for p, name in (
-        (r"\bIraqi\s+(?:Air\s+Force|air\s+force|aircraft|warplanes|jets|fighter\s+jets|F-16s?)", "Iraqi Air Force"),
-        (r"\b(?:US|U\.S\.|American)[-\s]led\s+(?:international\s+)?(?:coalition|alliance)|"
+_ACTORS: tuple[tuple[frozenset[str], re.Pattern[str], str], ...] = tuple(
+    (frozenset(keys.split()), re.compile(p), name)
+    for keys, p, name in (
+        ("Iraqi", r"\bIraqi\s+(?:Air\s+Force|air\s+force|aircraft|warplanes|jets|fighter\s+jets|F-16s?)", "Iraqi Air Force"),
+        ("coalition Coalition", r"\b(?:US|U\.S\.|American)[-\s]led\s+(?:international\s+)?(?:coalition|alliance)|"
          r"\b[Cc]oalition\s+(?:aircraft|warplanes|jets|forces|drones)|\bthe\s+[Cc]oalition\b", "US-led coalition"),
-        (r"\bJoint\s+Operations\s+Command\b", "Iraqi Joint Operations Command"),
-        (r"\bIraqi\s+[Ss]ecurity\s+[Ff]orces\b|\bISF\b", "Iraqi Security Forces"),
-        (r"\bIraqi\s+(?:[Bb]order\s+[Gg]uards?|[Bb]order\s+[Pp]olice)|\b[Bb]order\s+[Gg]uards?\b", "Iraqi Border Guards"),
-        (r"\bPopular\s+Mobili[sz]ation\s+(?:Forces|Units|Committees)|\bPMF\b|\bPMU\b|\bHashd\b",
+        ("Joint", r"\bJoint\s+Operations\s+Command\b", "Iraqi Joint Operations Command"),
+        ("ISF Security security", r"\bIraqi\s+[Ss]ecurity\s+[Ff]orces\b|\bISF\b", "Iraqi Security Forces"),
+        ("guard Guard police Police", r"\bIraqi\s+(?:[Bb]order\s+[Gg]uards?|[Bb]order\s+[Pp]olice)|\b[Bb]order\s+[Gg]uards?\b", "Iraqi Border Guards"),
+        ("Popular PMF PMU Hashd", r"\bPopular\s+Mobili[sz]ation\s+(?:Forces|Units|Committees)|\bPMF\b|\bPMU\b|\bHashd\b",
          "Popular Mobilization Forces"),
-        (r"\bSyrian\s+Democratic\s+Forces\b|\bSDF\b", "Syrian Democratic Forces"),
-        (r"\bSyrian\s+(?:[Aa]rmy|regime|government\s+forces|[Aa]rab\s+[Aa]rmy)|\bregime\s+forces\b",
+        ("Syrian SDF", r"\bSyrian\s+Democratic\s+Forces\b|\bSDF\b", "Syrian Democratic Forces"),
+        ("Syrian regime", r"\bSyrian\s+(?:[Aa]rmy|regime|government\s+forces|[Aa]rab\s+[Aa]rmy)|\bregime\s+forces\b",
          "Syrian government forces"),
-        (r"\bRussian\s+(?:[Aa]ir\s+[Ff]orce|warplanes|jets|aircraft|forces|troops)", "Russian forces"),
-        (r"\bTurkish\s+(?:[Aa]rmy|forces|warplanes|jets|drones?|aircraft|troops)", "Turkish forces"),
-        (r"\bIraqi\s+[Gg]overnment\b", "Iraqi Government"),
-        (r"\bIraqi\s+(?:[Aa]rmy|troops|soldiers|forces|[Ss]ecurity\s+agencies)|\bGround\s+forces\b",
+        ("Russian", r"\bRussian\s+(?:[Aa]ir\s+[Ff]orce|warplanes|jets|aircraft|forces|troops)", "Russian forces"),
+        ("Turkish", r"\bTurkish\s+(?:[Aa]rmy|forces|warplanes|jets|drones?|aircraft|troops)", "Turkish forces"),
+        ("Iraqi", r"\bIraqi\s+[Gg]overnment\b", "Iraqi Government"),
+        ("Iraqi Ground", r"\bIraqi\s+(?:[Aa]rmy|troops|soldiers|forces|[Ss]ecurity\s+agencies)|\bGround\s+forces\b",
          "Iraqi forces"),
-        (r"\b(?:ISIS|ISIL|IS|Daesh|Islamic\s+State)\s+(?:militants|fighters|remnants|elements|cells)",
+        ("ISIS ISIL IS Daesh Islamic", r"\b(?:ISIS|ISIL|IS|Daesh|Islamic\s+State)\s+(?:militants|fighters|remnants|elements|cells)",
          "ISIS"),
     )
 )
+_ACTOR_KEYS = re.compile(r"\b(?:" + "|".join(sorted({k for keys, _, _ in _ACTORS for k in keys},
+                                                      key=len, reverse=True)) + r")\b")
 _BY_ACTOR = re.compile(r"\bby\s+(?:the\s+)?$")
 
 _NUMBER_WORDS = {
@@ -175,6 +180,7 @@ _VERB = r"(?:said|says|told|added|stressed|explained|noted|stated|warned|confirm
         r"described|insisted|explains|adds|tells)"
 _NAME = (r"(?:(?:al|el|Al|El|Abu|Abd|bin|ibn)[-\s\u00a0])?[A-Z][a-z’'\-]+"
          r"(?:[\s\u00a0](?:(?:al|el|Al|El|Abu|Abd|abu|bin|ibn|bint)[-\s\u00a0])?[A-Z][a-z’'\-]+){0,3}")
+_ANY_VERB = re.compile(r"\b(?:" + _VERB + r"|[Aa]ccording)\b")
 _NAME_BEFORE_VERB = re.compile(r"(?P<name>" + _NAME + r")(?:,[^,\"“”]{2,90},)?[\s\u00a0]+" + _VERB + r"\b")
 _VERB_THEN_TAIL = re.compile(r"\b" + _VERB + r"\b(?P<tail>[^.;\"“”]{0,160})")
 _ACCORDING = re.compile(r"\b[Aa]ccording\s+to\s+(?:[a-z]+\s+){0,4}(?P<name>" + _NAME + r")")
@@ -207,9 +213,22 @@ class Evidence:
 
 
 # --------------------------------------------------------------------------- triggers
+# Every trigger above contains one of these stems; a sentence without any is skipped cheaply.
+# (Matched on the lower-cased sentence: a case-sensitive alternation of literals is fast.)
+_TRIGGER_STEMS = re.compile(
+    r"strike|raid|bomb|shell|artiller|missile|rocket|mortar|pummel|pound|hammer|target|hit|"
+    r"struck|kill|destroy|attack|outpost|tower|post|fenc|trench|berm|barrier|fortif|wall|camera|"
+    r"surveillance|radar|sensor|guard|deploy|reinforc|station|securit|control|protection|sweep|"
+    r"search|clear|comb|mopping|operation|cordon|patrol|destruction|blew|demolish"
+)
+
+
 def find_triggers(s: Sentence) -> list[Trigger]:
     """Event triggers in one sentence, earliest first, one per layer."""
     text = s.text
+    stems = set(_TRIGGER_STEMS.findall(text.lower()))
+    if not stems:
+        return []
     if _NOT_EVENT.search(text):
         blocked = [(m.start(), m.end()) for m in _NOT_EVENT.finditer(text)]
         if any("used to" in text[a:b].lower() or "whenever" in text[a:b].lower() for a, b in blocked):
@@ -217,7 +236,9 @@ def find_triggers(s: Sentence) -> list[Trigger]:
     else:
         blocked = []
     found: dict[str, Trigger] = {}
-    for pattern, layer, sub in TRIGGERS:
+    for keys, pattern, layer, sub in TRIGGERS:
+        if keys.isdisjoint(stems):
+            continue
         for m in pattern.finditer(text):
             a, b = m.start(), m.end()
             if any(x <= a < y or x < b <= y for x, y in blocked):
@@ -258,7 +279,10 @@ def actor_of(s: Sentence, trigger: Trigger) -> str | None:
     t0 = trigger.start - s.start
     best: tuple[int, str] | None = None
     after: tuple[int, str] | None = None
-    for pattern, name in _ACTORS:
+    present = set(_ACTOR_KEYS.findall(text))
+    for keys, pattern, name in _ACTORS:
+        if keys.isdisjoint(present):
+            continue
         for m in pattern.finditer(text):
             if name == "ISIS" and trigger.layer != "strike":
                 continue
@@ -279,6 +303,9 @@ def actor_of(s: Sentence, trigger: Trigger) -> str | None:
 
 def fatalities_of(text: str) -> int | None:
     """Deaths a piece of text reports ("killing 36", "12 militants were killed")."""
+    low = text.lower()
+    if "kill" not in low and "dead" not in low and "death" not in low:
+        return None
     for pattern in _FATALITIES:
         m = pattern.search(text)
         if m:
@@ -338,6 +365,8 @@ class SpeakerTracker:
 
     def speaker_of(self, text: str) -> str | None:
         """The speaker the sentence credits, updating the last named speaker."""
+        if not _ANY_VERB.search(text):
+            return None
         for m in _ACCORDING.finditer(text):
             name = self._canonical(m.group("name"))
             if name:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bordermap.gazetteer import Gazetteer, normalize
 from bordermap.sentences import Sentence
@@ -105,10 +106,19 @@ _ORGS = re.compile(
         "Al Jazeera Media Network",
     ) + r")\b)"
 )
+# Every name _ORGS matches holds one of these; a sentence with none skips it.
+_ORG_KEYS = ("Islamic", "Democratic", "Observatory", "Arab", "Free", "Direct", "TV", "National",
+             "Defence", "24", "Workers", "Patriotic", "Resistance", "Post", "Today", "Euphrates",
+             "Slaughtered", "News", "Qaeda", "Diyaruna", "Rudaw", "Sumaria", "Asharq", "Arabiya",
+             "Monitor", "Region", "Jazeera")
 # "<Place> Wire", "Kurdistan 24", "Deir Ezzor 24": outlets named after a place.
+_OUTLET_WORDS = ("Wire", "News", "Post", "Times", "Agency", "TV", "Channel", "Network", "Radio",
+                 "Press", "Daily", "Today", "Tribune", "Herald", "Observer", "Monitor", "Gazette",
+                 "Journal", "Eye", "Voice", "24")
+_ORG_KEY = re.compile("|".join(_ORG_KEYS))
+_OUTLET_WORD = re.compile("|".join(_OUTLET_WORDS))
 _OUTLET = re.compile(
-    r"\b(?:[A-Z][\w'’-]+[\s\u00a0]){1,3}(?:Wire|News|Post|Times|Agency|TV|Channel|Network|"
-    r"Radio|Press|Daily|Today|Tribune|Herald|Observer|Monitor|Gazette|Journal|Eye|Voice|24)\b"
+    r"\b(?:[A-Z][\w'’-]+[\s\u00a0]){1,3}(?:" + "|".join(_OUTLET_WORDS) + r")\b"
 )
 # "Al Jazeera" the TV network versus "al-Jazeera" the region.
 _JAZEERA = re.compile(r"\b(?:[Aa]l[-\s\u00a0]?|[Ee]l-)?(?:Jazeera|Jazira|Jezira)\b")
@@ -175,7 +185,7 @@ _INTO_IRAQ = re.compile(r"\b(?:into|inside|in|to)" + _SP + r"Iraq\b")
 
 # Arabic article tokens that may precede a name ("al-Qaim", "ash-Shaddadi").
 _ARTICLE_TOKENS = frozenset({"al", "el", "ar", "as", "ash", "at", "ad", "adh", "az", "an", "ath"})
-_TOKEN = re.compile(r"[^\W_]+(?:['’ʼʿ][^\W_]+)*")
+_TOKEN = re.compile(r"[^\W_]+(?:['’ʼʿ](?![sS]\b)[^\W_]+)*")  # "Iraq's" gives "Iraq", "s"
 _GAP_OK = re.compile(r"^[\s\u00a0\-‐‑–]{1,3}$")
 # Capitalised words that are never worth a name match on their own.
 _COMMON_WORDS = frozenset({
@@ -218,6 +228,7 @@ _NOT_PLACE_WORDS = frozenset({
 })
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(token: str) -> str:
     """Case- and accent-fold one token the way :func:`normalize` folds names."""
     if token.isascii():
@@ -271,7 +282,8 @@ class Matcher:
         text = s.text
         blocked = list(self._blocked(s))
         taken = [(b.start - s.start, b.end - s.start) for b in blocked]
-        candidates = list(self._phrases(s)) + list(self._names(s))
+        names, loose = self._names(s)
+        candidates = list(self._phrases(s)) + names
         # Longest match first, then earliest start; overlaps with blocked spans lose.
         candidates.sort(key=lambda m: (-(m.end - m.start), m.start))
         chosen: list[Mention] = []
@@ -283,7 +295,7 @@ class Matcher:
             chosen.append(m)
         chosen.sort(key=lambda m: m.start)
         unresolved = [] if s.section != "body" and s.section != "caption" else [
-            u for u in self._unresolved(s, text) if not any(
+            u for u in self._unresolved(s, text, loose) if not any(
                 u.start - s.start < e and st < u.end - s.start for st, e in taken)
         ]
         return chosen, blocked, unresolved
@@ -291,10 +303,11 @@ class Matcher:
     # -- stages -----------------------------------------------------------------
     def _blocked(self, s: Sentence) -> Iterable[Span]:
         text = s.text
-        for m in _ORGS.finditer(text):
-            yield Span(s.start + m.start(), s.start + m.end(), m.group(), s.index, "organisation name")
-        for m in _OUTLET.finditer(text):
-            if s.section not in ("title", "heading"):
+        if _ORG_KEY.search(text):
+            for m in _ORGS.finditer(text):
+                yield Span(s.start + m.start(), s.start + m.end(), m.group(), s.index, "organisation name")
+        if s.section not in ("title", "heading") and _OUTLET_WORD.search(text):
+            for m in _OUTLET.finditer(text):
                 yield Span(s.start + m.start(), s.start + m.end(), m.group(), s.index, "outlet name")
         for name in self._outlets:
             i = text.find(name)
@@ -321,14 +334,14 @@ class Matcher:
         text = s.text
         low = text.lower()
         if "border" in low or "frontier" in low or "inside" in low or "into" in low or "territor" in low \
-                or "soil" in low:
-            for m in _CROSS.finditer(text):
+                or "soil" in low or "within" in low:
+            for m in _windowed(_CROSS, text, low, _CROSS_KEYS):
                 into = m.group("into") or ""
                 after = text[m.end():]
                 to_iraq = into.lower() == "iraq" or (not into and _INTO_IRAQ.search(after[:80]))
                 target = IRAQI_SIDE if to_iraq else SYRIAN_SIDE
                 yield self._mention(s, m.start(), m.end(), "cross-border", (target,))
-            for m in _BORDER.finditer(text):
+            for m in _windowed(_BORDER, text, low, _BORDER_KEYS):
                 if _OTHER_BORDER.search(m.group()) or _other_border_follows(text, m.end()):
                     continue
                 if _OTHER_BORDER_BEFORE.search(text[max(0, m.start() - 24): m.start()]):
@@ -351,75 +364,65 @@ class Matcher:
         span = s.text[a:b]
         return Mention(s.start + a, s.start + b, span, s.index, kind, ids, normalize(span))
 
-    def _names(self, s: Sentence) -> Iterable[Mention]:
+    def _names(self, s: Sentence) -> tuple[list[Mention], list[int]]:
+        """Gazetteer names in a sentence, and the starts of capitalised words that are none.
+
+        Only a word that is not written lower-case can start a name, so the scan visits
+        those and reads the words after them on demand.
+        """
         text = s.text
-        toks = [_unpossessive(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
-        folded = [fold(t[2]) for t in toks]
-        n = len(toks)
         index, maxlen = self._index, self._maxlen
-        for i in range(n):
-            j = i
-            # an article joined by a hyphen ("al-Qaim") or written "Al "/"al " before a name
-            if folded[i] in _ARTICLE_TOKENS and i + 1 < n:
-                gap = text[toks[i][1]: toks[i + 1][0]]
-                if gap in ("-", "‐", "‑") or (folded[i] in ("al", "el") and gap.strip() == ""):
-                    j = i + 1
-            for start_tok in {i, j}:
-                longest = maxlen.get(folded[start_tok], 0)
-                for length in range(min(longest, n - start_tok), 0, -1):
-                    end_tok = start_tok + length - 1
-                    key = " ".join(folded[start_tok: end_tok + 1])
-                    ids = index.get(key)
-                    if ids is None:
-                        continue
-                    if not self._looks_like_a_name(text, toks, start_tok, end_tok, s.section):
-                        continue
-                    if self._inside_a_longer_name(text, toks, i, end_tok, s.section):
-                        break
-                    a = toks[i][0]
-                    b = toks[end_tok][1]
-                    yield Mention(s.start + a, s.start + b, text[a:b], s.index, "name", ids, key)
+        found: list[Mention] = []
+        loose: list[int] = []
+        for m in _CAP.finditer(text):
+            a = m.start()
+            if a and (text[a - 1].isalnum() or text[a - 1] in _JOINERS):
+                continue
+            word = m.group()
+            first = fold(word)
+            longest = maxlen.get(first)
+            if not longest:
+                loose.append(a)
+                continue
+            toks = [(a, m.end(), word)]
+            folded = [first]
+            pos = m.end()
+            while len(toks) < longest:
+                nxt = _NEXT.match(text, pos)
+                if nxt is None:
                     break
+                toks.append((nxt.start(1), nxt.end(1), nxt.group(1)))
+                folded.append(fold(nxt.group(1)))
+                pos = nxt.end()
+            art = _ARTICLE_BEFORE.search(text, max(0, a - 5), a)
+            start = art.start() if art else a
+            for length in range(len(toks), 0, -1):
+                key = " ".join(folded[:length]) if length > 1 else first
+                ids = index.get(key)
+                if ids is None or not _plausible(text, toks, length, s.section):
+                    continue
+                b = toks[length - 1][1]
+                if not _part_of_longer_name(text, start, b, s.section):
+                    found.append(Mention(s.start + start, s.start + b, text[start:b], s.index,
+                                         "name", ids, key))
+                break
+            else:
+                loose.append(a)
+        return found, loose
 
-    @staticmethod
-    def _inside_a_longer_name(text: str, toks: list[tuple[int, int, str]], i: int, j: int,
-                              section: str) -> bool:
-        """ "Wadi Hauran", "Mount Sinjar", "Qasim Hamid", "Anbar Operations Command"."""
-        if i > 0 and fold(toks[i - 1][2]) in _GENERIC_BEFORE and \
-                _GAP_OK.match(text[toks[i - 1][1]: toks[i][0]]):
-            return True
-        if section in ("title", "heading") or j + 1 >= len(toks):
-            return False
-        nxt = toks[j + 1][2]
-        gap = text[toks[j][1]: toks[j + 1][0]]
-        return (gap in (" ", "\u00a0") and nxt[:1].isupper() and not nxt.isupper()
-                and fold(nxt) not in _FOLLOWER_OK)
-
-    @staticmethod
-    def _looks_like_a_name(text: str, toks: list[tuple[int, int, str]], i: int, j: int,
-                           section: str) -> bool:
-        for k in range(i, j):  # tokens joined only by spaces or hyphens
-            if not _GAP_OK.match(text[toks[k][1]: toks[k + 1][0]]):
-                return False
-        word = toks[i][2]
-        first = word[0]
-        if first.isalpha() and first.isascii() and not first.isupper():
-            # lower-case: only inside a multi-word name whose last word is capitalised
-            return False
-        if i == j:
-            if len(word) < 3:
-                return False
-            # "ISIS"-style all-caps acronyms are not place names, but datelines are ("HIT, Iraq -")
-            dateline = i == 0 and text[toks[i][1]: toks[i][1] + 1] == ","
-            if word.isupper() and len(word) <= 5 and section not in ("title", "heading") and not dateline:
-                return False
-            if word.lower() in _COMMON_WORDS and not (dateline and word.isupper()):
-                return False
-        return True
-
-    def _unresolved(self, s: Sentence, text: str) -> Iterable[Span]:
-        for m in _PLACE_CUE.finditer(text):
-            name = m.group("name")
+    def _unresolved(self, s: Sentence, text: str, loose: Sequence[int]) -> Iterable[Span]:
+        """Capitalised words after "in", "near", "north of", ... that name no entry."""
+        for a in loose:
+            before = text[max(0, a - 32): a].lower().split()
+            if not before or not (before[-1] in _CUES or (
+                    len(before) > 1 and before[-1] == "of" and before[-2] in _CUES_OF)):
+                continue
+            art = _ARTICLE_BEFORE.search(text, max(0, a - 5), a)
+            a = art.start() if art else a
+            m = _RUN.match(text, a)
+            if m is None:
+                continue
+            name = m.group()
             words = re.split(r"[-\s\u00a0]+", name)
             if words[0].lower() in _NOT_PLACE_WORDS or name.isupper():
                 continue
@@ -428,15 +431,73 @@ class Matcher:
                 name = name[: name.rfind(words.pop())].rstrip(" -\u00a0")
             if normalize(name) in self._index:
                 continue
-            a = m.start("name")
             yield Span(s.start + a, s.start + a + len(name), name, s.index, "not in the gazetteer")
 
 
-def _unpossessive(a: int, b: int, word: str) -> tuple[int, int, str]:
-    """ "Iraq's" is the token "Iraq"."""
-    if len(word) > 2 and word[-2] in "'’ʼ" and word[-1] in "sS":
-        return a, b - 2, word[:-2]
-    return a, b, word
+_CAP = re.compile(r"[A-Z\u00c0-\u024f\u0600-\u06ff][^\W_]*(?:['’ʼʿ](?![sS]\b)[^\W_]+)*")
+_NEXT = re.compile(r"[\s\u00a0\-‐‑–]{1,3}([^\W_]+(?:['’ʼʿ](?![sS]\b)[^\W_]+)*)")
+_JOINERS = frozenset("'’ʼʿ_")
+_ARTICLE_BEFORE = re.compile(r"(?<![\w'’])(?:(?:al|el|ar|as|ash|at|ad|adh|az|an|ath)[-‐‑]|(?:al|el)[ \u00a0])\Z",
+                             re.IGNORECASE)
+# Words after which a capitalised word is a place ("in X", "near X", "north of X").
+_CUES = frozenset({"in", "near", "outside", "around", "at", "from", "toward", "towards", "between"})
+_CUES_OF = frozenset({
+    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+    "northern", "southern", "eastern", "western", "town", "village", "city", "province",
+    "governorate", "district", "area", "region", "desert", "valley", "outskirts", "edge", "edges",
+})
+_RUN = re.compile(
+    r"(?:(?:al|el|ash|as|ad|ar|at|az|an)-)?[A-Z][\w'’]+(?:[-\s\u00a0]+(?:(?:al|el|ash|as|ad|ar|at|az|an|"
+    r"bin|ibn|abu|Abu)[-\s\u00a0]+)?[A-Z][\w'’]+){0,3}"
+)
+_PREV_WORD = re.compile(r"([^\W_]+)[ \u00a0\-‐‑]\Z")
+_NEXT_WORD = re.compile(r"[ \u00a0]([^\W_]+)")
+
+
+def _plausible(text: str, toks: list[tuple[int, int, str]], length: int, section: str) -> bool:
+    """Whether the first ``length`` tokens read as a place name, not an ordinary word."""
+    if length > 1:
+        return True
+    a, b, word = toks[0]
+    if len(word) < 3:
+        return False
+    dateline = a == 0 and text[b: b + 1] == ","  # "HIT, Iraq -"
+    if word.isupper() and len(word) <= 5 and section not in ("title", "heading") and not dateline:
+        return False  # "ISIS"-style acronyms
+    return not (word.lower() in _COMMON_WORDS and not (dateline and word.isupper()))
+
+
+def _part_of_longer_name(text: str, a: int, b: int, section: str) -> bool:
+    """ "Wadi Hauran", "Mount Sinjar", "Qasim Hamid", "Anbar Operations Command"."""
+    prev = _PREV_WORD.search(text, max(0, a - 12), a)
+    if prev and fold(prev.group(1)) in _GENERIC_BEFORE:
+        return True
+    if section in ("title", "heading"):
+        return False
+    nxt = _NEXT_WORD.match(text, b)
+    if nxt is None:
+        return False
+    word = nxt.group(1)
+    return word[:1].isupper() and not word.isupper() and fold(word) not in _FOLLOWER_OK
+
+
+_BORDER_KEYS = re.compile(r"border|frontier")
+_CROSS_KEYS = re.compile(r"\b(?:across|beyond|over|inside|into|within|syrian)\b")
+
+
+def _windowed(pattern: re.Pattern[str], text: str, low: str, keys: re.Pattern[str]) -> list[re.Match[str]]:
+    """Matches of ``pattern`` that lie near a key word: it runs only on windows around
+    the keys (of the lower-cased text), which is far cheaper than a whole-text scan."""
+    out: dict[tuple[int, int], re.Match[str]] = {}
+    for k in keys.finditer(low):
+        for m in pattern.finditer(text, max(0, k.start() - 80), min(len(text), k.end() + 90)):
+            out.setdefault(m.span(), m)
+    # drop matches cut short by a window edge: keep the longest at each start
+    best: dict[int, re.Match[str]] = {}
+    for m in out.values():
+        if m.start() not in best or m.end() > best[m.start()].end():
+            best[m.start()] = m
+    return sorted(best.values(), key=lambda m: m.start())
 
 
 def _other_border_follows(text: str, end: int) -> bool:
