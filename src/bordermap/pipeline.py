@@ -281,7 +281,8 @@ class Extractor:
                     qe = max(r.mention.end, e.sentence.end)
                     date, date_text = (ev.date, ev.date_text) if ev.date_text else _fallback(published)
                     feats.append(self._feature(
-                        article, r, layer=e.layer, status=e.status, event_id=event_id,
+                        article, r, evidence_start=e.sentence.start, layer=e.layer,
+                        status=e.status, event_id=event_id,
                         quote_start=qs, quote_end=qe, speaker=e.speaker, actor=ev.actor,
                         fatalities=e.fatalities, date=date, date_text=date_text, published=pub,
                         geo_reason=f"{e.geo_rule}: {r.reason}", trigger=e.trigger.text,
@@ -294,15 +295,18 @@ class Extractor:
             d = dates.get(s.index)
             date, date_text = (d.value, d.text) if d else _fallback(published)
             feats.append(self._feature(
-                article, r, layer="place", status="reported", event_id=None,
+                article, r, evidence_start=s.start, layer="place", status="reported", event_id=None,
                 quote_start=s.start, quote_end=s.end, speaker=speaker_of.get(s.index), actor=None,
                 fatalities=None, date=date, date_text=date_text, published=pub,
                 geo_reason=f"mention: {r.reason}", trigger=None, sub_event_type=None,
             ))
         feats.sort(key=lambda f: (f.quote_start, f.mention_start, f.layer))
-        return feats
+        unique: dict[str, Feature] = {}
+        for f in feats:  # the same mention read twice for one sentence and layer
+            unique.setdefault(f.feature_id, f)
+        return list(unique.values())
 
-    def _feature(self, article: Article, r: Resolved, *, layer: str, status: str,
+    def _feature(self, article: Article, r: Resolved, *, evidence_start: int, layer: str, status: str,
                  event_id: str | None, quote_start: int, quote_end: int, speaker: str | None,
                  actor: str | None, fatalities: int | None, date: DateRange, date_text: str | None,
                  published: str | None, geo_reason: str, trigger: str | None,
@@ -314,7 +318,8 @@ class Extractor:
         country = place.name if place.kind == "country" else (
             gaz[place.country].name if place.country in gaz else None)
         return Feature(
-            feature_id=f"{article.id}:{layer}:{quote_start}:{m.start}",
+            # one feature per (layer, evidence sentence, mention): stable across runs
+            feature_id=f"{article.id}:{layer}:{evidence_start}:{m.start}",
             layer=layer,
             event_id=event_id,
             status=status,
