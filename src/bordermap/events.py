@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bordermap._hints import SentenceHints
 from bordermap.resolve import Resolved
 from bordermap.sentences import Sentence
 
@@ -223,10 +224,24 @@ _TRIGGER_STEMS = re.compile(
 )
 
 
-def find_triggers(s: Sentence) -> list[Trigger]:
-    """Event triggers in one sentence, earliest first, one per layer."""
+# The keywords the patterns of this module need; the pipeline finds them all in one pass.
+KEYWORDS: dict[str, tuple[str, ...]] = {
+    "e-trigger": tuple(_TRIGGER_STEMS.pattern.split("|")),
+    "e-verb": ("said", "says", "told", "added", "stressed", "explained", "noted", "stated",
+               "warned", "confirmed", "announced", "describes", "described", "insisted",
+               "explains", "adds", "tells", "according"),
+}
+
+
+def find_triggers(s: Sentence, hints: SentenceHints | None = None) -> list[Trigger]:
+    """Event triggers in one sentence, earliest first, one per layer.
+
+    ``hints`` are the sentence's keyword hits (see :data:`KEYWORDS`); without them the
+    stems are found here.
+    """
     text = s.text
-    stems = set(_TRIGGER_STEMS.findall(text.lower()))
+    stems = set(_TRIGGER_STEMS.findall(text.lower())) if hints is None else {
+        w for _, w in hints.get("e-trigger", ())}
     if not stems:
         return []
     if _NOT_EVENT.search(text):
@@ -363,9 +378,9 @@ class SpeakerTracker:
         self.last = name
         return name
 
-    def speaker_of(self, text: str) -> str | None:
+    def speaker_of(self, text: str, hints: SentenceHints | None = None) -> str | None:
         """The speaker the sentence credits, updating the last named speaker."""
-        if not _ANY_VERB.search(text):
+        if (not _ANY_VERB.search(text)) if hints is None else "e-verb" not in hints:
             return None
         for m in _ACCORDING.finditer(text):
             name = self._canonical(m.group("name"))

@@ -32,6 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bordermap._hints import SentenceHints
 from bordermap.gazetteer import Gazetteer, normalize
 from bordermap.sentences import Sentence
 
@@ -259,10 +260,13 @@ class Matcher:
 
     # -- public -----------------------------------------------------------------
     def find(self, text: str, sentences: Sequence[Sentence], *,
-             outlets: Sequence[str] = ()) -> MentionResult:
+             outlets: Sequence[str] = (),
+             hints: Sequence[SentenceHints] | None = None) -> MentionResult:
         """All mentions, blocked spans and unresolved places in the mapped sentences.
 
         ``outlets`` are names never to map (the article's own outlet from its front matter).
+        ``hints`` are the keyword hits of :data:`KEYWORDS` per sentence (by index); with
+        them, patterns run only where their keywords are. The result is the same.
         """
         self._outlets = tuple(o for o in outlets if o)
         mentions: list[Mention] = []
@@ -271,19 +275,20 @@ class Matcher:
         for s in sentences:
             if s.section not in MAPPED_SECTIONS:
                 continue
-            m, b, u = self.find_in_sentence(s)
+            m, b, u = self.find_in_sentence(s, None if hints is None else hints[s.index])
             mentions.extend(m)
             blocked.extend(b)
             unresolved.extend(u)
         return MentionResult(tuple(mentions), tuple(blocked), tuple(unresolved))
 
-    def find_in_sentence(self, s: Sentence) -> tuple[list[Mention], list[Span], list[Span]]:
+    def find_in_sentence(self, s: Sentence, hints: SentenceHints | None = None
+                         ) -> tuple[list[Mention], list[Span], list[Span]]:
         """Mentions, blocked spans and unresolved places of one sentence."""
         text = s.text
-        blocked = list(self._blocked(s))
+        blocked = list(self._blocked(s, hints))
         taken = [(b.start - s.start, b.end - s.start) for b in blocked]
         names, loose = self._names(s)
-        candidates = list(self._phrases(s)) + names
+        candidates = list(self._phrases(s, hints)) + names
         # Longest match first, then earliest start; overlaps with blocked spans lose.
         candidates.sort(key=lambda m: (-(m.end - m.start), m.start))
         chosen: list[Mention] = []
@@ -301,12 +306,13 @@ class Matcher:
         return chosen, blocked, unresolved
 
     # -- stages -----------------------------------------------------------------
-    def _blocked(self, s: Sentence) -> Iterable[Span]:
+    def _blocked(self, s: Sentence, hints: SentenceHints | None) -> Iterable[Span]:
         text = s.text
-        if _ORG_KEY.search(text):
+        if (_ORG_KEY.search(text) if hints is None else "m-org" in hints):
             for m in _ORGS.finditer(text):
                 yield Span(s.start + m.start(), s.start + m.end(), m.group(), s.index, "organisation name")
-        if s.section not in ("title", "heading") and _OUTLET_WORD.search(text):
+        if s.section not in ("title", "heading") and (
+                _OUTLET_WORD.search(text) if hints is None else "m-outlet" in hints):
             for m in _OUTLET.finditer(text):
                 yield Span(s.start + m.start(), s.start + m.end(), m.group(), s.index, "outlet name")
         for name in self._outlets:
@@ -314,7 +320,8 @@ class Matcher:
             while i >= 0:
                 yield Span(s.start + i, s.start + i + len(name), name, s.index, "outlet name")
                 i = text.find(name, i + 1)
-        if "azeera" in text or "azira" in text or "ezira" in text:
+        if (("azeera" in text or "azira" in text or "ezira" in text) if hints is None
+                else "m-jazeera" in hints):
             for m in _JAZEERA.finditer(text):
                 if self._is_network(text, m):
                     yield Span(s.start + m.start(), s.start + m.end(), m.group(), s.index,
@@ -330,18 +337,27 @@ class Matcher:
         # Written as the channel styles itself ("Al Jazeera"), with no region cue.
         return m.group().startswith("Al ") or m.group().startswith("Al\u00a0")
 
-    def _phrases(self, s: Sentence) -> Iterable[Mention]:
+    def _phrases(self, s: Sentence, hints: SentenceHints | None) -> Iterable[Mention]:
         text = s.text
-        low = text.lower()
-        if "border" in low or "frontier" in low or "inside" in low or "into" in low or "territor" in low \
-                or "soil" in low or "within" in low:
-            for m in _windowed(_CROSS, text, low, _CROSS_KEYS):
+        if hints is None:
+            low = text.lower()
+            gate = any(k in low for k in KEYWORDS["m-phrase"])
+            cross_at = [m.start() for m in _CROSS_KEYS.finditer(low)]
+            border_at = [m.start() for m in _BORDER_KEYS.finditer(low)]
+            demonym = "Syrian" in text or "Iraqi" in text
+        else:
+            gate = "m-phrase" in hints
+            cross_at = [a - s.start for a, _ in hints.get("m-cross", ())]
+            border_at = [a - s.start for a, _ in hints.get("m-border", ())]
+            demonym = "m-demonym" in hints
+        if gate:
+            for m in _windowed(_CROSS, text, cross_at):
                 into = m.group("into") or ""
                 after = text[m.end():]
                 to_iraq = into.lower() == "iraq" or (not into and _INTO_IRAQ.search(after[:80]))
                 target = IRAQI_SIDE if to_iraq else SYRIAN_SIDE
                 yield self._mention(s, m.start(), m.end(), "cross-border", (target,))
-            for m in _windowed(_BORDER, text, low, _BORDER_KEYS):
+            for m in _windowed(_BORDER, text, border_at):
                 if _OTHER_BORDER.search(m.group()) or _other_border_follows(text, m.end()):
                     continue
                 if _OTHER_BORDER_BEFORE.search(text[max(0, m.start() - 24): m.start()]):
@@ -349,7 +365,7 @@ class Matcher:
                 if s.section not in ("title", "heading") and re.search(r"\b(?:Border|Frontier)\b", m.group()):
                     continue  # "the Border Ports Commission": part of a proper name
                 yield self._mention(s, m.start(), m.end(), "border", (STRIP,))
-        if "Syrian" in text or "Iraqi" in text:
+        if demonym:
             for m in _DEMONYM.finditer(text):
                 if m.group("side"):
                     target = SYRIAN_SIDE if m.group("side") == "Syrian" else IRAQI_SIDE
@@ -481,16 +497,26 @@ def _part_of_longer_name(text: str, a: int, b: int, section: str) -> bool:
     return word[:1].isupper() and not word.isupper() and fold(word) not in _FOLLOWER_OK
 
 
+# The keywords each pattern group needs; the pipeline finds them all in one pass.
+KEYWORDS: dict[str, tuple[str, ...]] = {
+    "m-org": tuple(k.lower() for k in _ORG_KEYS),
+    "m-outlet": tuple(k.lower() for k in _OUTLET_WORDS),
+    "m-jazeera": ("azeera", "azira", "ezira"),
+    "m-phrase": ("border", "frontier", "inside", "into", "territor", "soil", "within"),
+    "m-cross": ("across", "beyond", "over", "inside", "into", "within", "syrian"),
+    "m-border": ("border", "frontier"),
+    "m-demonym": ("syrian", "iraqi"),
+}
 _BORDER_KEYS = re.compile(r"border|frontier")
 _CROSS_KEYS = re.compile(r"\b(?:across|beyond|over|inside|into|within|syrian)\b")
 
 
-def _windowed(pattern: re.Pattern[str], text: str, low: str, keys: re.Pattern[str]) -> list[re.Match[str]]:
+def _windowed(pattern: re.Pattern[str], text: str, keys_at: Iterable[int]) -> list[re.Match[str]]:
     """Matches of ``pattern`` that lie near a key word: it runs only on windows around
-    the keys (of the lower-cased text), which is far cheaper than a whole-text scan."""
+    the keys' offsets, which is far cheaper than a whole-text scan."""
     out: dict[tuple[int, int], re.Match[str]] = {}
-    for k in keys.finditer(low):
-        for m in pattern.finditer(text, max(0, k.start() - 80), min(len(text), k.end() + 90)):
+    for k in keys_at:
+        for m in pattern.finditer(text, max(0, k - 80), min(len(text), k + 96)):
             out.setdefault(m.span(), m)
     # drop matches cut short by a window edge: keep the longest at each start
     best: dict[int, re.Match[str]] = {}

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from bordermap import events, mentions
+from bordermap._hints import Hints
 from bordermap.articles import Article, read_article
 from bordermap.dates import UNKNOWN, DateMention, DateRange, estimate_published, find_dates
 from bordermap.events import (
@@ -52,6 +54,10 @@ _ATTRIBUTION = re.compile(
     r"(?:,|\b(?:he|she))[\s\u00a0]+(?:said|told|added|stressed|explained|noted|stated|warned)\b"
     r"|\b(?:said|told)[\s\u00a0]+(?:[A-Za-z-]+[\s\u00a0]+){0,8}?[A-Z][a-z]+[\s\u00a0.]*$"
 )
+# Every date expression holds one of these (a digit, a month, a weekday or a unit word).
+_DATE_KEYS = (*"0123456789", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+              "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+              "sunday", "yesterday", "today", "tonight", "day", "week", "month", "year", "decade")
 _OPEN_QUOTES = frozenset("\"“‘'")
 _THE_BEFORE = re.compile(r"\bthe[\s\u00a0]+$", re.IGNORECASE)
 _THE_TOWN = re.compile(r"\b(?:in|of|near|around|at|inside|across)[\s\u00a0]+(the[\s\u00a0]+(?:town|city|village))"
@@ -106,13 +112,15 @@ class Extractor:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
         self.matcher = Matcher(gazetteer)
+        self.hints = Hints({**mentions.KEYWORDS, **events.KEYWORDS, "date": _DATE_KEYS})
         self._intersects: dict[tuple[str, str], bool] = {}
 
     # -- public -----------------------------------------------------------------
     def extract(self, article: Article) -> ArticleResult:
         """Features and unresolved mentions of one article."""
         sentences = split_sentences(article)
-        found = self.matcher.find(article.text, sentences, outlets=[article.outlet or ""])
+        hints = self.hints.scan(article.text, [(s.start, s.end) for s in sentences])
+        found = self.matcher.find(article.text, sentences, outlets=[article.outlet or ""], hints=hints)
         resolved = resolve(found.mentions, self.gazetteer, {s.index: s.text for s in sentences},
                            {s.index: s.start for s in sentences})
         published = estimate_published(article, sentences)
@@ -129,14 +137,14 @@ class Extractor:
         for s in sentences:
             if s.section not in MAPPED_SECTIONS:
                 continue
-            spk = speakers.speaker_of(s.text) if s.section == "body" else None
+            spk = speakers.speaker_of(s.text, hints[s.index]) if s.section == "body" else None
             prev = sentences[s.index - 1] if s.index else None
             if spk is None and s.text[:1] in _OPEN_QUOTES and prev and prev.paragraph == s.paragraph:
                 spk = speaker_of.get(prev.index)  # the quotation goes on
             speaker_of[s.index] = spk
             if s.section not in EVENT_SECTIONS:
                 continue
-            triggers = find_triggers(s)
+            triggers = find_triggers(s, hints[s.index])
             for trig in triggers:
                 trig = self._anaphoric_strike(s, trig, evidence)
                 att = _ATTRIBUTION.search(s.text, trig.end - s.start)
@@ -159,7 +167,7 @@ class Extractor:
                 ))
         for s in sentences:
             if s.section in MAPPED_SECTIONS:
-                dates[s.index] = _sentence_date(s, published)
+                dates[s.index] = _sentence_date(s, published) if "date" in hints[s.index] else None
 
         events = self._group(evidence, dates)
         features = self._features(article, sentences, resolved, events, dates, published, speaker_of)

@@ -1,0 +1,58 @@
+"""One pass over an article for every keyword that the stages gate their regexes on.
+
+Python's ``re`` scans text at tens of nanoseconds per character for each pattern, and
+the stages have dozens of patterns. Most sentences hold none of the words a pattern
+needs, so one Aho–Corasick pass (C speed) over the lower-cased text finds them all, and
+each stage then runs a pattern only on the sentences, or the windows, that hold its
+keywords. Keywords are *gates*: a stage must give the same result with or without them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import string
+from collections.abc import Iterable, Mapping, Sequence
+
+import ahocorasick
+
+# Lower-cases ASCII only, so offsets in the lower-cased text are offsets in the text.
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+# category -> [(offset into the article text, keyword)]
+SentenceHints = dict[str, list[tuple[int, str]]]
+
+
+class Hints:
+    """An automaton over keyword categories.
+
+    Parameters
+    ----------
+    categories
+        Category name → keywords (ASCII, matched case-insensitively as substrings).
+    """
+
+    def __init__(self, categories: Mapping[str, Iterable[str]]) -> None:
+        table: dict[str, list[str]] = {}
+        for category, words in categories.items():
+            for word in words:
+                cats = table.setdefault(word.lower(), [])
+                if category not in cats:
+                    cats.append(category)
+        self._automaton = ahocorasick.Automaton()
+        for word, cats in table.items():
+            self._automaton.add_word(word, (len(word), tuple(cats), word))
+        self._automaton.make_automaton()
+
+    def scan(self, text: str, spans: Sequence[tuple[int, int]]) -> list[SentenceHints]:
+        """Keyword hits per span (sentence), in the order of ``spans`` (sorted by start)."""
+        starts = [a for a, _ in spans]
+        out: list[SentenceHints] = [{} for _ in spans]
+        for end, (n, cats, word) in self._automaton.iter(text.translate(_ASCII_LOWER)):
+            a = end - n + 1
+            i = bisect.bisect_right(starts, a) - 1
+            if i < 0 or end >= spans[i][1]:
+                continue
+            hits = out[i]
+            for c in cats:
+                hits.setdefault(c, []).append((a, word))
+        return out
