@@ -58,7 +58,7 @@ def assert_sections_cover(article: Article) -> None:
                 "caption_ends": ["[Photo courtesy of the Iraqi Security Information Centre]"],
                 "heading": ["Need for advanced equipment"],
                 "end_starts": "Do you like this article?",
-                "body_paragraphs": 14,
+                "body_sections": 2,  # body paragraphs run together, split by the heading
             },
         ),
         (
@@ -71,7 +71,7 @@ def assert_sections_cover(article: Article) -> None:
                 "caption_ends": [],
                 "heading": [],
                 "end_starts": None,
-                "body_paragraphs": 11,
+                "body_sections": 1,
             },
         ),
     ],
@@ -98,7 +98,7 @@ def test_seed_structure(path: Path, expected: dict) -> None:
     assert [c.endswith(e) for c, e in zip(captions, expected["caption_ends"], strict=True)] == [
         True
     ] * len(expected["caption_ends"])
-    assert len(by_kind["body"]) == expected["body_paragraphs"]
+    assert len(by_kind["body"]) == expected["body_sections"]
     assert "front_matter" not in by_kind
     assert article.published is None
     if expected["end_starts"] is None:
@@ -172,8 +172,7 @@ def test_seed_text_and_hash(path: Path) -> None:
                 ("title", "T"),
                 ("body", "One."),
                 ("heading", "A short subheading"),
-                ("body", "Two."),
-                ("body", "Not a heading at the end"),
+                ("body", "Two.\n\nNot a heading at the end"),
             ],
         ),
         (  # too long, or punctuated: not a heading
@@ -181,10 +180,11 @@ def test_seed_text_and_hash(path: Path) -> None:
             "He said:\n\nTwo.\n",
             [
                 ("title", "T"),
-                ("body", "One."),
-                ("body", "This line has far too many words to be a subheading here"),
-                ("body", "He said:"),
-                ("body", "Two."),
+                (
+                    "body",
+                    "One.\n\nThis line has far too many words to be a subheading here\n\n"
+                    "He said:\n\nTwo.",
+                ),
             ],
         ),
         (

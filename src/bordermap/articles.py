@@ -23,6 +23,7 @@ import codecs
 import datetime as dt
 import hashlib
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -334,7 +335,6 @@ def _published(value: object, where: str) -> dt.date:
 # A non-blank line from its first to its last non-space character.
 _LINE = re.compile(r"\S(?:[^\n]*\S)?")
 _CLOSERS = "\"'”’»)]"
-_MD_HEADING = re.compile(r"#{1,6}\s+\S")
 _MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _BYLINE = re.compile(
     r"(?:(?:By|BY|Written by|Posted by|Reported by|Reporting by|Words by|Story by)\s+\S"
@@ -350,21 +350,32 @@ _CAPTION_END = re.compile(
     r"|\((?:AFP|Reuters|AP|EPA|Getty Images|Anadolu|AA|Xinhua|SANA|Rudaw|IANS|UPI)"
     r"(?:[^\S\n]*(?:/|via|photo)[^)\n]*)?\))[^\S\n]*$"
 )
-_CAPTION_START = re.compile(
-    r"(?:(?i:photo|image|picture|file photo|screenshot)[^\S\n]*:"
-    r"|A (?:screenshot|photo|photograph|picture|file photo|still|handout photo|video grab)\b"
-    r"|(?:Screenshot|File photo|Handout photo)\b)"
+
+
+def _line_pattern(source: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A pattern for the start of a line: one to try at a known line start, and one to find
+    every line it starts in a span (it begins with the newline, a literal the regex engine
+    finds fast, and ends at the line's first non-space character).
+    """
+    return re.compile(source), re.compile(r"\n[^\S\n]*(?=" + source + ")")
+
+
+_CAPTION_START = _line_pattern(
+    r"A (?:screenshot|photo|photograph|picture|file photo|still|handout photo|video grab)\b"
+    r"|(?:Screenshot|File photo|Handout photo)\b"
+    r"|(?i:photos?|image|picture|file photo|screenshot)[^\S\n]*:"
 )
-_RELATED = re.compile(
-    r"(?:(?i:related|read more|read also|also read|see also|more on this|recommended|watch)"
+_RELATED = _line_pattern(
+    r"(?i:related|read more|read also|also read|see also|more on this|recommended|watch)"
     r"[^\S\n]*[:：\-–—|»>]"
-    r"|(?:READ MORE|READ ALSO|ALSO READ|RELATED)\b)"
+    r"|(?:READ MORE|READ ALSO|ALSO READ|RELATED)\b"
 )
+_MD_HEADING = _line_pattern(r"#{1,6}[^\S\n]+\S")
 # End matter: everything from the first of these (starting a line) to the end of the text.
-_END_STRONG = re.compile(
+_END_STRONG_SOURCE = (
     r"(?i:do you like this article"
     r"|\d+[^\S\n]+comment(?:s|\(s\))?(?![a-z])"
-    r"|comment policy|comments policy"
+    r"|comments? policy"
     r"|leave a (?:comment|reply)"
     r"|share this (?:article|story|post|page)"
     r"|share on (?:facebook|twitter|whatsapp|linkedin|telegram|x\b)"
@@ -373,14 +384,19 @@ _END_STRONG = re.compile(
     r"|add (?:a |new |a new )?comment"
     r"|post a comment)"
 )
+_END_STRONG = re.compile(_END_STRONG_SOURCE)
 # Weaker markers count only as a short line of their own ("Comments", "More from Reuters").
-_END_WEAK = re.compile(r"(?i:comments?(?:[^\S\n]*\(?\d+\)?)?[^\S\n]*:?$|more from\b)")
-
+_END = _line_pattern(
+    _END_STRONG_SOURCE
+    + r"|(?i:comments?(?:[^\S\n]*\(?\d+\)?)?[^\S\n]*:?[^\S\n]*(?:\n|\Z)|more from\b)"
+)
+_END_WEAK_MAX_WORDS = 6
 _NON_WORD = re.compile(r"\W+")
 _KICKER_MAX_WORDS = 3
 _BYLINE_MAX_WORDS = 12
 _TITLE_MAX_WORDS = 25
 _HEADING_MAX_WORDS = 8
+_HEADING_MAX_CHARS = 100
 _CAPTION_MAX_CHARS = 600
 
 
@@ -397,19 +413,20 @@ def _is_title_like(line: str) -> bool:
         and not _ends_with(line, ".")
         and ". " not in line
         and _BYLINE.match(line) is None
-        and _CAPTION_START.match(line) is None
+        and _CAPTION_START[0].match(line) is None
         and not (line[-1] in ")]" and _CAPTION_END.search(line))
     )
 
 
-def _is_end_marker(line: str) -> bool:
-    if _END_STRONG.match(line):
-        return True
-    return (
-        _END_WEAK.match(line) is not None
-        and len(line.split()) <= 6
-        and not _ends_with(line, ".!?…")
-    )
+def _line_starts(
+    pattern: tuple[re.Pattern[str], re.Pattern[str]], text: str, start: int, end: int
+) -> list[int]:
+    """Starts of the lines in ``text[start:end]`` that ``pattern`` matches; ``start`` is a
+    line start."""
+    at, search = pattern
+    found = [start] if at.match(text, start, end) else []
+    found.extend(m.end() for m in search.finditer(text, start, end))
+    return found
 
 
 def _same_title(a: str, b: str) -> bool:
@@ -430,22 +447,23 @@ def _sections(
     lines = _lines(text, fm_end)
     kinds = ["body"] * len(lines)
     body_start, title_text = _header(text, lines, kinds, fm_title)
-    end_at = next(
-        (j for j in range(body_start, len(lines)) if _is_end_marker(_line(text, lines[j]))),
-        len(lines),
-    )
+    end_at = _end_matter(text, lines, body_start)
     _body(text, lines, kinds, body_start, end_at)
 
     sections: list[Section] = []
     if fm_end:
         sections.append(Section("front_matter", 0, fm_end))
     j = 0
-    while j < end_at:  # one section per line, but body and caption lines per paragraph
+    while j < end_at:  # one section per line, but runs of body lines and caption paragraphs
         k = j
-        if kinds[j] in ("body", "caption"):
-            while k + 1 < end_at and kinds[k + 1] == kinds[j] and lines[k + 1][2] == lines[j][2]:
+        kind = kinds[j]
+        if kind == "body":
+            while k + 1 < end_at and kinds[k + 1] == "body":
                 k += 1
-        sections.append(Section(kinds[j], lines[j][0], lines[k][1]))
+        elif kind == "caption":
+            while k + 1 < end_at and kinds[k + 1] == kind and lines[k + 1][2] == lines[j][2]:
+                k += 1
+        sections.append(Section(kind, lines[j][0], lines[k][1]))
         j = k + 1
     if end_at < len(lines):
         sections.append(Section("end", lines[end_at][0], len(text)))
@@ -484,7 +502,7 @@ def _header(
         and len(first.split()) <= _KICKER_MAX_WORDS
         and not _ends_with(first, ".!?…:;,")
         and _BYLINE.match(first) is None
-        and _MD_HEADING.match(first) is None
+        and _MD_HEADING[0].match(first) is None
         and _is_title_like(_line(text, lines[1]))
     )
     if kicker:
@@ -519,8 +537,29 @@ def _is_byline(line: str) -> bool:
     )
 
 
+def _end_matter(text: str, lines: list[_Line], body_start: int) -> int:
+    """The index of the line where the end matter begins (``len(lines)`` if none)."""
+    if body_start >= len(lines):
+        return len(lines)
+    starts = [line[0] for line in lines]
+    for start in _line_starts(_END, text, starts[body_start], len(text)):
+        j = bisect_left(starts, start)
+        line = _line(text, lines[j])
+        if _END_STRONG.match(line) or (
+            len(line.split()) <= _END_WEAK_MAX_WORDS and not _ends_with(line, ".!?…")
+        ):
+            return j
+    return len(lines)
+
+
 def _body(text: str, lines: list[_Line], kinds: list[str], start: int, end: int) -> None:
     """Mark captions (whole paragraphs), headings and related lines in ``lines[start:end]``."""
+    if start >= end:
+        return
+    lo, hi = lines[start][0], lines[end - 1][1]
+    caption_starts = set(_line_starts(_CAPTION_START, text, lo, hi))
+    related = set(_line_starts(_RELATED, text, lo, hi))
+    md_headings = set(_line_starts(_MD_HEADING, text, lo, hi))
     j = start
     while j < end:
         k = j  # the paragraph is lines[j..k]
@@ -529,22 +568,26 @@ def _body(text: str, lines: list[_Line], kinds: list[str], start: int, end: int)
         ps, pe = lines[j][0], lines[k][1]
         if pe - ps <= _CAPTION_MAX_CHARS and (
             (text[pe - 1] in ")]" and _CAPTION_END.search(text, max(ps, pe - 200), pe))
-            or _CAPTION_START.match(text, ps, pe)
-            or (j == k and _MD_IMAGE.fullmatch(text, ps, pe))
+            or ps in caption_starts
+            or (j == k and text[ps] == "!" and _MD_IMAGE.fullmatch(text, ps, pe))
         ):
             kinds[j : k + 1] = ["caption"] * (k + 1 - j)
         else:
             for x in range(j, k + 1):
-                line = _line(text, lines[x])
-                if _RELATED.match(line):
+                ls, le, _ = lines[x]
+                if ls in related:
                     kinds[x] = "related"
-                elif _MD_HEADING.match(line) or (
-                    j == k  # a paragraph of its own
-                    and start < j
-                    and k + 1 < end  # between paragraphs
-                    and len(line.split()) <= _HEADING_MAX_WORDS
-                    and not _ends_with(line, ".!?…:;,")
-                    and not line[0].islower()
+                elif (
+                    ls in md_headings
+                    or (
+                        j == k  # a paragraph of its own
+                        and start < j
+                        and k + 1 < end  # between paragraphs
+                        and le - ls <= _HEADING_MAX_CHARS
+                        and len(text[ls:le].split()) <= _HEADING_MAX_WORDS
+                        and not _ends_with(text[ls:le], ".!?…:;,")
+                        and not text[ls].islower()
+                    )
                 ):
                     kinds[x] = "heading"
         j = k + 1

@@ -230,39 +230,54 @@ _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d:.,]\d)(?!\d)"
 _NUMBERS = rf"(?:{_alternation(list(_NUMBER_VALUE))}|\d{{1,3}})"
 _UNITS = r"(?:days?|weeks?|months?|years?|decades?)"
 _HYPHEN_OR_SPACE = rf"(?:-|{_S})"
+_EARLY_MID_LATE = _alternation(["early", "mid", "late"])
+_MODIFIER = _alternation(_MODIFIERS)
 
-_PATTERNS = (
+_PATTERNS = {  # in the order the regex tries them; each key names its outer group
     # 19 April 2018, Thursday 19th of April
-    rf"(?P<dmy>(?:(?:{_WEEKDAY}),?{_S})?(?:the{_S})?(?P<d1>{_DAY}){_S}(?:of{_S})?"
+    "dmy": rf"(?P<dmy>(?:(?:{_WEEKDAY}),?{_S})?(?:the{_S})?(?P<d1>{_DAY}){_S}(?:of{_S})?"
     rf"(?P<m1>{_MONTH_ANY})(?:,?{_S}(?P<y1>{_YEAR}))?)",
     # April 19, 2018 / Thursday, April 19th
-    rf"(?P<mdy>(?:(?:{_WEEKDAY}),?{_S})?(?P<m2>{_MONTH_ANY}){_S}(?:the{_S})?(?P<d2>{_DAY})"
+    "mdy": rf"(?P<mdy>(?:(?:{_WEEKDAY}),?{_S})?(?P<m2>{_MONTH_ANY}){_S}(?:the{_S})?(?P<d2>{_DAY})"
     rf"(?:,?{_S}(?P<y2>{_YEAR}))?)",
     # 19/4/2018 (day first), 2018-04-19
-    r"(?P<num>(?<![\d/.])(?P<d3>[0-3]?\d)/(?P<m3>[01]?\d)/(?P<y3>(?:19|20)\d\d)(?![\d/])"
+    "num": r"(?P<num>(?<![\d/.])(?P<d3>[0-3]?\d)/(?P<m3>[01]?\d)/(?P<y3>(?:19|20)\d\d)(?![\d/])"
     r"|(?<![\d-])(?P<y4>(?:19|20)\d\d)-(?P<m4>[01]\d)-(?P<d4>[0-3]\d)(?![\d-]))",
     # December 2017, mid-December 2017
-    rf"(?P<my>(?:{_alternation(['early', 'mid', 'late'])}{_HYPHEN_OR_SPACE})?(?P<m5>{_MONTH_ANY})"
+    "my": rf"(?P<my>(?:{_EARLY_MID_LATE}{_HYPHEN_OR_SPACE})?(?P<m5>{_MONTH_ANY})"
     rf"(?:{_S}of)?,?{_S}(?P<y5>{_YEAR}))",
     # the past three years (a duration up to publication)
-    rf"(?P<dur>[tT]he{_S}(?:past|last){_S}(?:(?P<dn>{_NUMBERS}){_S})?(?P<du>{_UNITS}))\b",
+    "dur": rf"(?P<dur>[tT]he{_S}(?:past|last){_S}(?:(?P<dn>{_NUMBERS}){_S})?(?P<du>{_UNITS}))\b",
     # three years ago, over a year ago
-    rf"(?P<ago>(?P<mod>{_alternation(_MODIFIERS)}{_S})?(?P<an>{_NUMBERS}){_S}(?P<au>{_UNITS})"
-    rf"{_S}ago)\b",
+    "ago": rf"(?P<ago>(?P<mod>{_MODIFIER}{_S})?(?P<an>{_NUMBERS}){_S}(?P<au>{_UNITS}){_S}ago)\b",
     # earlier this month, last year, late last year
-    rf"(?P<this>(?:{_alternation(['earlier', 'later', 'early', 'late'])}{_S})?"
+    "this": rf"(?P<this>(?:{_alternation(['earlier', 'later', 'early', 'late'])}{_S})?"
     rf"(?P<tw>[tT]his|[lL]ast){_S}(?P<tu>week|month|year))\b",
     # in 2018 (the year alone is the mention)
-    rf"{_alternation(_YEAR_CONTEXT)}{_HYPHEN_OR_SPACE}"
-    rf"(?:{_alternation(['early', 'late', 'mid'])}{_HYPHEN_OR_SPACE})?(?P<y6>{_YEAR})",
+    "y6": rf"{_alternation(_YEAR_CONTEXT)}{_HYPHEN_OR_SPACE}"
+    rf"(?:{_EARLY_MID_LATE}{_HYPHEN_OR_SPACE})?(?P<y6>{_YEAR})",
     # in December (not followed by a day or year, which the forms above take)
-    rf"{_alternation(_MONTH_CONTEXT)}{_HYPHEN_OR_SPACE}(?P<m6>{_MONTH_FULL})(?![a-z])"
+    "m6": rf"{_alternation(_MONTH_CONTEXT)}{_HYPHEN_OR_SPACE}(?P<m6>{_MONTH_FULL})(?![a-z])"
     rf"(?!(?:{_S}of|{_S}the)?,?{_S}\d)",
     # on Monday, Sunday night
-    rf"(?P<wd>(?P<wdn>{_WEEKDAY})(?:{_S}(?:night|morning|afternoon|evening))?)(?![a-z])",
-    r"(?P<yt>[yY]esterday|[tT]oday|[tT]onight)(?![\w-])",
-)
-_DATE = re.compile(r"(?<![\w-])(?:" + "|".join(_PATTERNS) + r")")
+    "wd": rf"(?P<wd>(?P<wdn>{_WEEKDAY})(?:{_S}(?:night|morning|afternoon|evening))?)(?![a-z])",
+    "yt": r"(?P<yt>[yY]esterday|[tT]oday|[tT]onight)(?![\w-])",
+}
+
+
+def _compile(names: Sequence[str]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w-])(?:" + "|".join(_PATTERNS[n] for n in names) + ")")
+
+
+_DATE = _compile(list(_PATTERNS))
+# The alternatives that can start with a digit, a month name or a weekday name, in the same
+# order: tried at such a word they find what _DATE finds, with less work.
+_DATE_AT_DIGIT = _compile(["dmy", "num", "ago"])
+_DATE_AT_MONTH = _compile(["mdy", "my"])
+_DATE_AT_WEEKDAY = _compile(["dmy", "mdy", "wd"])
+_MONTH_WORDS = frozenset([*_MONTH_NAMES, *(m[:3] for m in _MONTH_NAMES), "Sept"])
+_WEEKDAY_WORDS = frozenset(_WEEKDAYS)
+_WORD_AT = re.compile(r"\w+")
 
 # Every expression contains one of these core tokens at most _MAX_PREFIX characters after
 # its start: a digit, a month or weekday name, or a unit word. _CORE finds the capitalised
@@ -377,28 +392,33 @@ def estimate_published(article: Article, sentences: Sequence[Sentence]) -> DateR
         (s for s in sentences if s.section not in _NO_ANCHOR_SECTIONS), key=lambda s: s.start
     )
     starts = [s.start for s in eligible]
-    absolute: list[tuple[DateRange, frozenset[tuple[str, str]], int]] = []
-    relative: list[tuple[tuple[_Delta, _Delta], frozenset[tuple[str, str]], int]] = []
-    pairs: dict[int, frozenset[tuple[str, str]]] = {}
+    absolute: list[tuple[DateRange, Sentence]] = []
+    relative: list[tuple[tuple[_Delta, _Delta], Sentence]] = []
     for x in _scan(article.text, 0):  # one pass over the text, then find each one's sentence
         k = bisect_right(starts, x.start) - 1
         if k < 0 or x.end > eligible[k].end:
             continue
-        sentence = eligible[k]
-        if sentence.index not in pairs:
-            pairs[sentence.index] = _content_pairs(sentence.text)
         if x.fixed is not None and x.fixed.start is not None:
             if not _FUTURE_BEFORE.search(article.text, max(0, x.start - 40), x.start):
-                absolute.append((x.fixed, pairs[sentence.index], sentence.index))
+                absolute.append((x.fixed, eligible[k]))
         elif x.ago is not None:
-            relative.append((x.ago, pairs[sentence.index], sentence.index))
+            relative.append((x.ago, eligible[k]))
     if not absolute:
         return UNKNOWN
-    lower = max(r.start for r, _, _ in absolute if r.start is not None)
+    lower = max(value.start for value, _ in absolute if value.start is not None)
+    pairs: dict[int, frozenset[tuple[str, str]]] = {}
+
+    def content_pairs(sentence: Sentence) -> frozenset[tuple[str, str]]:
+        if sentence.index not in pairs:
+            pairs[sentence.index] = _content_pairs(sentence.text)
+        return pairs[sentence.index]
+
     bounds: list[tuple[dt.date, dt.date]] = []
-    for (near, far), rel_pairs, rel_index in relative:
-        for value, abs_pairs, abs_index in absolute:
-            if abs_index == rel_index or not (rel_pairs & abs_pairs):
+    for (near, far), rel_sentence in relative:
+        for value, abs_sentence in absolute:
+            if abs_sentence.index == rel_sentence.index or not (
+                content_pairs(rel_sentence) & content_pairs(abs_sentence)
+            ):
                 continue
             assert value.start is not None and value.end is not None
             bounds.append((_after(value.start, near), _after(value.end, far)))
@@ -425,12 +445,14 @@ def _scan(text: str, offset: int) -> list[_Expression]:
     per position, at the core's word and the run of such words just before it; the
     result is the same as a full scan (a test checks this).
     """
-    cores = [m.start() for m in _CORE.finditer(text)]
+    first = _CORE.search(text)
+    cores = [] if first is None else [m.start() for m in _CORE.finditer(text, first.start())]
     for word in _CORE_WORDS:
-        i = text.find(word)
-        while i >= 0:
-            cores.append(i)
-            i = text.find(word, i + 1)
+        if word in text:  # rarely: the test is cheaper than a find
+            i = text.find(word)
+            while i >= 0:
+                cores.append(i)
+                i = text.find(word, i + 1)
     if not cores:
         return []
     cores.sort()
@@ -440,7 +462,7 @@ def _scan(text: str, offset: int) -> list[_Expression]:
         if core < done:
             continue
         for start in _candidate_starts(text, core, max(done, core - _MAX_PREFIX)):
-            m = _DATE.match(text, start)
+            m = _pattern_at(text, start).match(text, start)
             if m is not None:
                 x = _expression(m, offset)
                 if x is not None:
@@ -450,6 +472,19 @@ def _scan(text: str, offset: int) -> list[_Expression]:
         else:
             done = core + 1
     return out
+
+
+def _pattern_at(text: str, start: int) -> re.Pattern[str]:
+    """The smallest pattern that finds what ``_DATE`` finds at ``start``."""
+    if text[start].isdigit():
+        return _DATE_AT_DIGIT
+    word = _WORD_AT.match(text, start)
+    if word is not None:
+        if word.group() in _MONTH_WORDS:
+            return _DATE_AT_MONTH
+        if word.group() in _WEEKDAY_WORDS:
+            return _DATE_AT_WEEKDAY
+    return _DATE
 
 
 def _candidate_starts(text: str, core: int, low: int) -> list[int]:
@@ -629,16 +664,22 @@ def _month_number(name: str) -> int:
 
 
 def _date(year: int, month: int, day: int) -> dt.date | None:
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    if day > _month_end(dt.date(year, month, 1)).day:
+    if not (1 <= month <= 12 and 1 <= day <= _days_in_month(year, month)):
         return None
     return dt.date(year, month, day)
 
 
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _DAYS_IN_MONTH[month - 1]
+
+
 def _month_end(d: dt.date) -> dt.date:
-    nxt = dt.date(d.year + d.month // 12, d.month % 12 + 1, 1)
-    return nxt - dt.timedelta(days=1)
+    return d.replace(day=_days_in_month(d.year, d.month))
 
 
 def _month_range(year: int, month: int, precision: str) -> DateRange:
@@ -647,27 +688,34 @@ def _month_range(year: int, month: int, precision: str) -> DateRange:
 
 
 def _add_months(d: dt.date, months: int) -> dt.date:
-    total = d.year * 12 + d.month - 1 + months
-    year, month = divmod(total, 12)
+    """``d`` moved by whole months, the day clamped to the month (and the year to the
+    calendar)."""
+    if not months:
+        return d
+    year, month0 = divmod(d.year * 12 + d.month - 1 + months, 12)
     year = min(max(year, dt.MINYEAR), dt.MAXYEAR)
-    first = dt.date(year, month + 1, 1)
-    return first.replace(day=min(d.day, _month_end(first).day))
+    day = d.day if d.day <= 28 else min(d.day, _days_in_month(year, month0 + 1))
+    return dt.date(year, month0 + 1, day)
 
 
 def _before(anchor: dt.date, delta: _Delta) -> dt.date:
     """``anchor`` minus ``delta`` (months, days), clamped to the calendar."""
+    months, days = delta
     try:
-        return _add_months(anchor, -delta[0]) - dt.timedelta(days=delta[1])
+        moved = _add_months(anchor, -months)
+        return moved - dt.timedelta(days=days) if days else moved
     except OverflowError:
-        return dt.date.min if delta[1] > 0 else dt.date.max
+        return dt.date.min if days > 0 else dt.date.max
 
 
 def _after(anchor: dt.date, delta: _Delta) -> dt.date:
     """``anchor`` plus ``delta`` (months, days), clamped to the calendar."""
+    months, days = delta
     try:
-        return _add_months(anchor, delta[0]) + dt.timedelta(days=delta[1])
+        moved = _add_months(anchor, months)
+        return moved + dt.timedelta(days=days) if days else moved
     except OverflowError:
-        return dt.date.max if delta[1] > 0 else dt.date.min
+        return dt.date.max if days > 0 else dt.date.min
 
 
 def _last_day_on(anchor: dt.date, month: int, day: int) -> tuple[dt.date, dt.date]:
@@ -901,5 +949,5 @@ _STOPWORDS = frozenset(
 
 def _content_pairs(text: str) -> frozenset[tuple[str, str]]:
     """Consecutive content words (stopwords and date words removed) as pairs."""
-    words = [w for w in (t.lower() for t in _WORD.findall(text)) if w not in _STOPWORDS]
+    words = [w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS]
     return frozenset(pairwise(words))

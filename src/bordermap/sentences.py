@@ -49,11 +49,12 @@ _TERMINAL = re.compile(r"([.!?…][.!?…]*)([\"'”’»)\]]*)")
 # The same for text without "!", "?" or "…": a literal first character scans much faster.
 _TERMINAL_DOT = re.compile(r"(\.[.!?…]*)([\"'”’»)\]]*)")
 _ENDS_SENTENCE = re.compile(r"(?:\.|[!?…])[\"'”’»)\]]*$")
-_SPACE = re.compile(r"\s+")
-_OPENERS = re.compile(r"[\"'“‘«(\[]*")
+_OPENERS = frozenset("\"'“‘«([")
 _PREV_TOKEN = re.compile(r"[A-Za-z][A-Za-z.]*$")
 _NEXT_WORD = re.compile(r"[A-Za-z]+")
 
+# Longer than every abbreviation below.
+_LONG_WORD = 7
 # Abbreviations after which a capitalised word does not start a new sentence.
 _TITLE_ABBREVIATIONS = frozenset(
     [
@@ -220,40 +221,44 @@ def split_text(text: str, start: int = 0, end: int | None = None) -> list[tuple[
 def _split_span(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans in ``text[start:end]``: lines joined when hard-wrapped, then split."""
     out: list[tuple[int, int]] = []
+    # Only "." ends sentences here? A regex with a literal first character scans faster.
+    terminal = (
+        _TERMINAL_DOT
+        if text.find("?", start, end) < 0
+        and text.find("!", start, end) < 0
+        and text.find("…", start, end) < 0
+        else _TERMINAL
+    )
     if text.find("\n", start, end) < 0:  # one line, the usual paragraph
         line = _LINE.search(text, start, end)
         if line is not None:
-            _split_group(text, line.start(), line.end(), out)
+            _split_group(text, line.start(), line.end(), terminal, out)
         return out
     group_start = group_end = -1
-    prev_end = -1
     for m in _LINE.finditer(text, start, end):
         s, e = m.span()
         if (
             group_start >= 0
-            and text.count("\n", prev_end, s) == 1
             and text[s].islower()
-            and _ENDS_SENTENCE.search(text, max(group_start, prev_end - 8), prev_end) is None
+            and text.count("\n", group_end, s) == 1
+            and _ENDS_SENTENCE.search(text, max(group_start, group_end - 8), group_end) is None
         ):
-            group_end = prev_end = e
+            group_end = e  # a hard-wrapped line goes on
             continue
         if group_start >= 0:
-            _split_group(text, group_start, group_end, out)
-        group_start, group_end, prev_end = s, e, e
+            _split_group(text, group_start, group_end, terminal, out)
+        group_start, group_end = s, e
     if group_start >= 0:
-        _split_group(text, group_start, group_end, out)
+        _split_group(text, group_start, group_end, terminal, out)
     return out
 
 
-def _split_group(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+def _split_group(
+    text: str, start: int, end: int, terminal: re.Pattern[str], out: list[tuple[int, int]]
+) -> None:
     """Append the sentence spans of one run of text (no paragraph break inside) to ``out``."""
     sent_start = start
-    plain = (
-        text.find("?", start, end) < 0
-        and text.find("!", start, end) < 0
-        and text.find("…", start, end) < 0
-    )
-    for m in (_TERMINAL_DOT if plain else _TERMINAL).finditer(text, start, end):
+    for m in terminal.finditer(text, start, end):
         p = m.end()
         if p >= end:
             break
@@ -281,12 +286,14 @@ def _boundary(text: str, m: re.Match[str], end: int) -> int:
             if len(token) < 2 or "." in token or token.lower() in _TITLE_ABBREVIATIONS:
                 return -1
         return p
-    q = _SPACE.match(text, p, end)
-    q_end = q.end() if q else p
+    q_end = p + 1  # usually one space: plain loops beat regex calls here
+    while q_end < end and text[q_end].isspace():
+        q_end += 1
     if q_end >= end:
         return -1
-    r = _OPENERS.match(text, q_end, end)
-    r_end = r.end() if r else q_end
+    r_end = q_end
+    while r_end < end and text[r_end] in _OPENERS:
+        r_end += 1
     if r_end >= end:
         return q_end
     first = text[r_end]
@@ -316,6 +323,9 @@ def _boundary(text: str, m: re.Match[str], end: int) -> int:
 
 def _previous_token(text: str, pos: int) -> str:
     """The letters-and-dots word that ends at ``pos`` ("Gen", "U.S", "e.g")."""
+    tail = text[pos - _LONG_WORD : pos] if pos >= _LONG_WORD else ""
+    if tail.isalpha():  # a long word, the usual case: no abbreviation is that long
+        return tail
     window = text[max(0, pos - 16) : pos]
     m = _PREV_TOKEN.search(window)
     if m is None:
