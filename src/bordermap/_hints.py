@@ -18,6 +18,18 @@ import ahocorasick
 # Lower-cases ASCII only, so offsets in the lower-cased text are offsets in the text.
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
+
+
+def ascii_lower(text: str) -> str:
+    """``text`` lower-cased with every offset kept: ``len(ascii_lower(t)) == len(t)``.
+
+    ``str.lower`` is fast but may lengthen a string ("İ" becomes two characters); then
+    only A–Z are lower-cased.
+    """
+    low = text.lower()
+    return low if len(low) == len(text) else text.translate(_ASCII_LOWER)
+
+
 # category -> [(offset into the article text, keyword)]
 SentenceHints = dict[str, list[tuple[int, str]]]
 
@@ -47,7 +59,7 @@ class Hints:
         """Keyword hits per span (sentence), in the order of ``spans`` (sorted by start)."""
         starts = [a for a, _ in spans]
         out: list[SentenceHints] = [{} for _ in spans]
-        for end, (n, cats, word) in self._automaton.iter(text.translate(_ASCII_LOWER)):
+        for end, (n, cats, word) in self._automaton.iter(ascii_lower(text)):
             a = end - n + 1
             i = bisect.bisect_right(starts, a) - 1
             if i < 0 or end >= spans[i][1]:

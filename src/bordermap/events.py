@@ -34,7 +34,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bordermap._hints import SentenceHints
+from bordermap._hints import SentenceHints, ascii_lower
 from bordermap.resolve import Resolved
 from bordermap.sentences import Sentence
 
@@ -53,11 +53,21 @@ class Trigger:
     sub_event_type: str
 
 
-def _t(keys: str, pattern: str, layer: str, sub: str,
-       flags: int = re.IGNORECASE) -> tuple[frozenset[str], re.Pattern[str], str, str]:
-    """A trigger pattern, run only on sentences that hold one of the stems ``keys``
-    (stems of :data:`_TRIGGER_STEMS`)."""
-    return frozenset(keys.split()), re.compile(pattern, flags), layer, sub
+def _lc(pattern: str) -> re.Pattern[str]:
+    """A case-insensitive pattern compiled for ASCII-lower-cased text.
+
+    ``re.IGNORECASE`` turns off the engine's literal-prefix search; matching the
+    lower-cased text with a lower-case pattern finds the same spans about twice as fast.
+    """
+    if re.search(r"\\[WSDBAZ]", pattern):
+        raise ValueError(f"upper-case escape in {pattern!r}")
+    return re.compile(pattern.lower())
+
+
+def _t(keys: str, pattern: str, layer: str, sub: str) -> tuple[frozenset[str], re.Pattern[str], str, str]:
+    """A trigger pattern (for lower-cased text), run only on sentences that hold one of
+    the stems ``keys`` (stems of :data:`_TRIGGER_STEMS`)."""
+    return frozenset(keys.split()), _lc(pattern), layer, sub
 
 
 AIR = "Air/drone strike"
@@ -112,14 +122,13 @@ TRIGGERS: tuple[tuple[frozenset[str], re.Pattern[str], str, str], ...] = (
        r"(?:tunnels?|hideouts?|caves?|weapons\s+caches?|caches?)\b", "sweep", "Destruction of hideouts"),
 )
 # Words that make a trigger not an event.
-_NOT_EVENT = re.compile(
+_NOT_EVENT = _lc(
     r"\b(?:hunger|general|workers'?|labour|labor|teachers'?|sit-in)\s+strikes?\b|\bon\s+strike\b|"
     r"\bstrike\s+(?:a|the)\s+(?:deal|balance|chord|agreement)\b|\bused\s+to\b|\bwhenever\b|"
-    r"\bswept\s+(?:in)?to\b",
-    re.IGNORECASE,
+    r"\bswept\s+(?:in)?to\b"
 )
-_DESCRIPTOR = re.compile(r"\b(?:member|members|officer|head|chief|commander|spokesman|official)s?"
-                         r"\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+_DESCRIPTOR = _lc(r"\b(?:member|members|officer|head|chief|commander|spokesman|official)s?"
+                  r"\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$")
 _PLANNED = re.compile(
     r"\b(?:will|would|shall|plans?\s+to|planned|planning|intends?\s+to|intention|aims?\s+to|"
     r"(?:is|are)\s+set\s+to|to\s+be\s+(?:built|erected|installed|constructed|deployed|set\s+up|"
@@ -240,27 +249,25 @@ def find_triggers(s: Sentence, hints: SentenceHints | None = None) -> list[Trigg
     stems are found here.
     """
     text = s.text
-    stems = set(_TRIGGER_STEMS.findall(text.lower())) if hints is None else {
+    low = ascii_lower(text)
+    stems = set(_TRIGGER_STEMS.findall(low)) if hints is None else {
         w for _, w in hints.get("e-trigger", ())}
     if not stems:
         return []
-    if _NOT_EVENT.search(text):
-        blocked = [(m.start(), m.end()) for m in _NOT_EVENT.finditer(text)]
-        if any("used to" in text[a:b].lower() or "whenever" in text[a:b].lower() for a, b in blocked):
-            return []
-    else:
-        blocked = []
+    blocked = [(m.start(), m.end()) for m in _NOT_EVENT.finditer(low)]
+    if any("used to" in low[a:b] or "whenever" in low[a:b] for a, b in blocked):
+        return []
     found: dict[str, Trigger] = {}
     for keys, pattern, layer, sub in TRIGGERS:
         if keys.isdisjoint(stems):
             continue
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(low):
             a, b = m.start(), m.end()
             if any(x <= a < y or x < b <= y for x, y in blocked):
                 continue
-            if _DESCRIPTOR.search(text[max(0, a - 60): a]):
+            if _DESCRIPTOR.search(low, max(0, a - 60), a):
                 continue
-            t = Trigger(s.start + a, s.start + b, m.group(), layer, sub)
+            t = Trigger(s.start + a, s.start + b, text[a:b], layer, sub)
             prev = found.get(layer)
             if prev is None or t.start < prev.start:
                 found[layer] = t

@@ -410,8 +410,7 @@ class Matcher:
                 toks.append((nxt.start(1), nxt.end(1), nxt.group(1)))
                 folded.append(fold(nxt.group(1)))
                 pos = nxt.end()
-            art = _ARTICLE_BEFORE.search(text, max(0, a - 5), a)
-            start = art.start() if art else a
+            start = _article_start(text, a)
             for length in range(len(toks), 0, -1):
                 key = " ".join(folded[:length]) if length > 1 else first
                 ids = index.get(key)
@@ -433,8 +432,7 @@ class Matcher:
             if not before or not (before[-1] in _CUES or (
                     len(before) > 1 and before[-1] == "of" and before[-2] in _CUES_OF)):
                 continue
-            art = _ARTICLE_BEFORE.search(text, max(0, a - 5), a)
-            a = art.start() if art else a
+            a = _article_start(text, a)
             m = _RUN.match(text, a)
             if m is None:
                 continue
@@ -466,7 +464,7 @@ _RUN = re.compile(
     r"(?:(?:al|el|ash|as|ad|ar|at|az|an)-)?[A-Z][\w'’]+(?:[-\s\u00a0]+(?:(?:al|el|ash|as|ad|ar|at|az|an|"
     r"bin|ibn|abu|Abu)[-\s\u00a0]+)?[A-Z][\w'’]+){0,3}"
 )
-_PREV_WORD = re.compile(r"([^\W_]+)[ \u00a0\-‐‑]\Z")
+_ARTICLE_JOINS = frozenset("-‐‑ \u00a0")
 _NEXT_WORD = re.compile(r"[ \u00a0]([^\W_]+)")
 
 
@@ -483,11 +481,28 @@ def _plausible(text: str, toks: list[tuple[int, int, str]], length: int, section
     return not (word.lower() in _COMMON_WORDS and not (dateline and word.isupper()))
 
 
+def _article_start(text: str, a: int) -> int:
+    """Where a name at ``a`` starts with its Arabic article: "al-Qaim", "Al Qaim", "ash-Shaddadi"."""
+    if a < 3 or text[a - 1] not in _ARTICLE_JOINS:
+        return a
+    j = a - 2
+    while j >= 0 and j >= a - 5 and text[j].isalpha():
+        j -= 1
+    word = text[j + 1: a - 1]
+    if j >= 0 and (text[j].isalnum() or text[j] in "'’"):
+        return a
+    lw = word.lower()
+    if lw in _ARTICLE_TOKENS and (text[a - 1] != " " and text[a - 1] != "\u00a0" or lw in ("al", "el")):
+        return j + 1
+    return a
+
+
 def _part_of_longer_name(text: str, a: int, b: int, section: str) -> bool:
     """ "Wadi Hauran", "Mount Sinjar", "Qasim Hamid", "Anbar Operations Command"."""
-    prev = _PREV_WORD.search(text, max(0, a - 12), a)
-    if prev and fold(prev.group(1)) in _GENERIC_BEFORE:
-        return True
+    if a > 1 and text[a - 1] in _ARTICLE_JOINS:
+        prev = text[max(0, a - 12): a - 1].rsplit(None, 1)[-1:] if text[a - 2] not in " \u00a0" else []
+        if prev and fold(prev[0].rsplit("-", 1)[-1]) in _GENERIC_BEFORE:
+            return True
     if section in ("title", "heading"):
         return False
     nxt = _NEXT_WORD.match(text, b)
