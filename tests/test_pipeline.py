@@ -25,23 +25,64 @@ def extractor() -> Extractor:
 
 # Text built from the words the stages care about, so that the properties reach the
 # interesting branches, not only the empty ones.
-WORDS = st.sampled_from([
-    "Iraqi", "forces", "airstrikes", "across the border", "inside Syria", "on Syrian territory",
-    "the border strip between Iraq and Syria", "al-Qaim", "Albu Kamal", "Sinjar", "Anbar",
-    "al-Jazeera", "Al Jazeera", "region", "outposts", "thermal cameras", "will be erected",
-    "patrols", "raids", "killing 36", "he said", "Rasul said", "said Naeem al-Koud", "“", "”",
-    '"', ".", ",", "\n", "\n\n", "\u00a0", "April 19th", "three years ago", "In 2018",
-    "Islamic State of Iraq and Syria", "Syrian Democratic Forces", "Do you like this article?",
-    "near Wadi Hauran", "the town", "Iraq's", "HIT,", "Syria.The", "---", "title: x", "é", "ـ",
-])
+WORDS = st.sampled_from(
+    [
+        "Iraqi",
+        "forces",
+        "airstrikes",
+        "across the border",
+        "inside Syria",
+        "on Syrian territory",
+        "the border strip between Iraq and Syria",
+        "al-Qaim",
+        "Albu Kamal",
+        "Sinjar",
+        "Anbar",
+        "al-Jazeera",
+        "Al Jazeera",
+        "region",
+        "outposts",
+        "thermal cameras",
+        "will be erected",
+        "patrols",
+        "raids",
+        "killing 36",
+        "he said",
+        "Rasul said",
+        "said Naeem al-Koud",
+        "“",
+        "”",
+        '"',
+        ".",
+        ",",
+        "\n",
+        "\n\n",
+        "\u00a0",
+        "April 19th",
+        "three years ago",
+        "In 2018",
+        "Islamic State of Iraq and Syria",
+        "Syrian Democratic Forces",
+        "Do you like this article?",
+        "near Wadi Hauran",
+        "the town",
+        "Iraq's",
+        "HIT,",
+        "Syria.The",
+        "---",
+        "title: x",
+        "é",
+        "ـ",
+    ]
+)
 ARTICLE_TEXT = st.lists(WORDS, max_size=60).map(" ".join) | st.text(max_size=400)
 
 
 def _check_offsets(text: str, features) -> None:
     ids = set()
     for f in features:
-        assert text[f.mention_start:f.mention_end] == f.mention
-        assert text[f.quote_start:f.quote_end] == f.quote
+        assert text[f.mention_start : f.mention_end] == f.mention
+        assert text[f.quote_start : f.quote_end] == f.quote
         assert f.quote_start <= f.mention_start < f.mention_end <= f.quote_end
         if f.date_start and f.date_end:
             assert f.date_start <= f.date_end
@@ -59,7 +100,7 @@ def test_extraction_never_crashes_and_offsets_hold(extractor, text):
     result = extractor.extract(article)
     _check_offsets(article.text, result.features)
     for u in result.unresolved:
-        assert article.text[u.start:u.end] == u.text
+        assert article.text[u.start : u.end] == u.text
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -83,8 +124,9 @@ def test_gates_on_the_articles(extractor, path):
     article = read_article(path)
     sentences = split_sentences(article)
     hints = extractor.hints.scan(article.text, [(s.start, s.end) for s in sentences])
-    assert extractor.matcher.find(article.text, sentences, hints=hints) == \
-        extractor.matcher.find(article.text, sentences)
+    assert extractor.matcher.find(article.text, sentences, hints=hints) == extractor.matcher.find(
+        article.text, sentences
+    )
 
 
 @pytest.mark.parametrize("path", ARTICLES, ids=lambda p: p.stem)

@@ -30,53 +30,133 @@ def extractor() -> Extractor:
 
 @pytest.fixture(scope="module")
 def seed_features(extractor) -> dict[str, list[Feature]]:
-    return {p.stem: extractor.extract(read_article(p)).features for p in sorted(SEEDS.glob("*.txt"))}
+    return {
+        p.stem: extractor.extract(read_article(p)).features for p in sorted(SEEDS.glob("*.txt"))
+    }
 
 
 def _find(features: list[Feature], layer: str, place_id: str, quote_part: str) -> Feature:
-    hits = [f for f in features if f.layer == layer and f.place_id == place_id and quote_part in f.quote]
-    assert hits, (
-        f"no {layer} feature at {place_id} quoting {quote_part!r}; got:\n"
-        + "\n".join(f"  {f.layer:8} {f.status:8} {f.place_id:28} {f.mention!r:40} {f.quote[:60]!r}"
-                    for f in features)
+    hits = [
+        f for f in features if f.layer == layer and f.place_id == place_id and quote_part in f.quote
+    ]
+    assert hits, f"no {layer} feature at {place_id} quoting {quote_part!r}; got:\n" + "\n".join(
+        f"  {f.layer:8} {f.status:8} {f.place_id:28} {f.mention!r:40} {f.quote[:60]!r}"
+        for f in features
     )
     return min(hits, key=lambda f: len(f.quote))  # the feature whose own sentence says it
 
 
 EXPECTED = [
     # article, layer, place, quote part, properties
-    (S000, "strike", SYRIAN_SIDE, "F-16 fighter jets pummeled ISIS bases across the border",
-     {"status": "reported", "fatalities": 36, "actor": "Iraqi Air Force", "speaker": "Yahya Rasul",
-      "mention": "across the border", "geo_precision": "near", "date_text": "April 19th"}),
-    (S000, "strike", "country:SYR", "The military airstrikes carried out by the Iraqi Air Force",
-     {"status": "reported", "actor": "Iraqi Air Force", "speaker": "Yahya Rasul", "mention": "Syria"}),
-    (S000, "sweep", "region:jazira", "The raids and search operations",
-     {"status": "reported", "speaker": "Yahya Rasul", "geo_precision": "region"}),
-    (S000, "outpost", STRIP, "enhancing security along the border strip between Iraq and Syria",
-     {"status": "reported", "speaker": "Yahya Rasul",
-      "mention": "the border strip between Iraq and Syria"}),
-    (S000, "outpost", STRIP, "thermal cameras along the common border",
-     {"status": "planned", "speaker": "Naeem al-Koud", "mention": "the common border"}),
-    (S000, "place", "adm1:IQ-AN", "Anbar provincial council",
-     {"status": "reported", "mention": "Anbar", "geo_precision": "region", "event_id": None}),
-    (S000, "place", "gn:98182", "By Alaa Hussain in Baghdad",
-     {"mention": "Baghdad", "geo_precision": "exact"}),
-    (S002, "outpost", STRIP, "approved the construction of dozens of outposts",
-     {"status": "planned", "date_start": "2018-01-01", "date_end": "2018-12-31",
-      "date_precision": "year", "actor": "Iraqi Government"}),
-    (S002, "strike", SYRIAN_SIDE, "airstrikes on moving ISIS targets on Syrian territory",
-     {"status": "reported", "actor": "Iraqi Air Force", "mention": "on Syrian territory"}),
-    (S002, "sweep", STRIP, "destruction of several ISIS tunnels along the border towns",
-     {"status": "reported", "mention": "the border towns"}),
-    (S002, "sweep", STRIP, "carrying out patrols on the border with Syria",
-     {"status": "reported", "actor": "Iraqi Security Forces"}),
-    (S002, "sweep", STRIP, "operations to sweep liberated areas",
-     {"status": "reported"}),
+    (
+        S000,
+        "strike",
+        SYRIAN_SIDE,
+        "F-16 fighter jets pummeled ISIS bases across the border",
+        {
+            "status": "reported",
+            "fatalities": 36,
+            "actor": "Iraqi Air Force",
+            "speaker": "Yahya Rasul",
+            "mention": "across the border",
+            "geo_precision": "near",
+            "date_text": "April 19th",
+        },
+    ),
+    (
+        S000,
+        "strike",
+        "country:SYR",
+        "The military airstrikes carried out by the Iraqi Air Force",
+        {
+            "status": "reported",
+            "actor": "Iraqi Air Force",
+            "speaker": "Yahya Rasul",
+            "mention": "Syria",
+        },
+    ),
+    (
+        S000,
+        "sweep",
+        "region:jazira",
+        "The raids and search operations",
+        {"status": "reported", "speaker": "Yahya Rasul", "geo_precision": "region"},
+    ),
+    (
+        S000,
+        "outpost",
+        STRIP,
+        "enhancing security along the border strip between Iraq and Syria",
+        {
+            "status": "reported",
+            "speaker": "Yahya Rasul",
+            "mention": "the border strip between Iraq and Syria",
+        },
+    ),
+    (
+        S000,
+        "outpost",
+        STRIP,
+        "thermal cameras along the common border",
+        {"status": "planned", "speaker": "Naeem al-Koud", "mention": "the common border"},
+    ),
+    (
+        S000,
+        "place",
+        "adm1:IQ-AN",
+        "Anbar provincial council",
+        {"status": "reported", "mention": "Anbar", "geo_precision": "region", "event_id": None},
+    ),
+    (
+        S000,
+        "place",
+        "gn:98182",
+        "By Alaa Hussain in Baghdad",
+        {"mention": "Baghdad", "geo_precision": "exact"},
+    ),
+    (
+        S002,
+        "outpost",
+        STRIP,
+        "approved the construction of dozens of outposts",
+        {
+            "status": "planned",
+            "date_start": "2018-01-01",
+            "date_end": "2018-12-31",
+            "date_precision": "year",
+            "actor": "Iraqi Government",
+        },
+    ),
+    (
+        S002,
+        "strike",
+        SYRIAN_SIDE,
+        "airstrikes on moving ISIS targets on Syrian territory",
+        {"status": "reported", "actor": "Iraqi Air Force", "mention": "on Syrian territory"},
+    ),
+    (
+        S002,
+        "sweep",
+        STRIP,
+        "destruction of several ISIS tunnels along the border towns",
+        {"status": "reported", "mention": "the border towns"},
+    ),
+    (
+        S002,
+        "sweep",
+        STRIP,
+        "carrying out patrols on the border with Syria",
+        {"status": "reported", "actor": "Iraqi Security Forces"},
+    ),
+    (S002, "sweep", STRIP, "operations to sweep liberated areas", {"status": "reported"}),
 ]
 
 
-@pytest.mark.parametrize(("article", "layer", "place_id", "quote_part", "props"), EXPECTED,
-                         ids=[f"{r[0][:3]}-{r[1]}-{r[3][:30]}" for r in EXPECTED])
+@pytest.mark.parametrize(
+    ("article", "layer", "place_id", "quote_part", "props"),
+    EXPECTED,
+    ids=[f"{r[0][:3]}-{r[1]}-{r[3][:30]}" for r in EXPECTED],
+)
 def test_expected_feature(seed_features, article, layer, place_id, quote_part, props):
     f = _find(seed_features[article], layer, place_id, quote_part)
     for key, want in props.items():
@@ -127,6 +207,6 @@ def test_nationality_adjectives_are_not_places(seed_features):
 def test_offsets_hold(seed_features, article):
     text = (SEEDS / f"{article}.txt").read_text(encoding="utf-8")
     for f in seed_features[article]:
-        assert text[f.mention_start:f.mention_end] == f.mention
-        assert text[f.quote_start:f.quote_end] == f.quote
+        assert text[f.mention_start : f.mention_end] == f.mention
+        assert text[f.quote_start : f.quote_end] == f.quote
         assert f.quote_start <= f.mention_start and f.mention_end <= f.quote_end

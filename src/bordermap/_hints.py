@@ -19,7 +19,6 @@ import ahocorasick
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
-
 def ascii_lower(text: str) -> str:
     """``text`` lower-cased with every offset kept: ``len(ascii_lower(t)) == len(t)``.
 

@@ -64,7 +64,9 @@ def _lc(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern.lower())
 
 
-def _t(keys: str, pattern: str, layer: str, sub: str) -> tuple[frozenset[str], re.Pattern[str], str, str]:
+def _t(
+    keys: str, pattern: str, layer: str, sub: str
+) -> tuple[frozenset[str], re.Pattern[str], str, str]:
     """A trigger pattern (for lower-cased text), run only on sentences that hold one of
     the stems ``keys`` (stems of :data:`_TRIGGER_STEMS`)."""
     return frozenset(keys.split()), _lc(pattern), layer, sub
@@ -74,52 +76,106 @@ AIR = "Air/drone strike"
 SHELLING = "Shelling/artillery/missile attack"
 TRIGGERS: tuple[tuple[frozenset[str], re.Pattern[str], str, str], ...] = (
     _t("strike", r"\bdrone" + r"[\s-]?strikes?\b", "strike", AIR),
-    _t("artiller missile rocket mortar", r"\b(?:artillery|missile|rocket|mortar)(?:[\s-]?(?:strikes?|fire|attacks?|barrages?))?\b",
-       "strike", SHELLING),
-    _t("strike raid bomb attack", r"\bair[\s-]?strikes?\b|\bair[\s-]?raids?\b|\baerial\s+(?:bombardment|attacks?|strikes?)\b",
-       "strike", AIR),
+    _t(
+        "artiller missile rocket mortar",
+        r"\b(?:artillery|missile|rocket|mortar)(?:[\s-]?(?:strikes?|fire|attacks?|barrages?))?\b",
+        "strike",
+        SHELLING,
+    ),
+    _t(
+        "strike raid bomb attack",
+        r"\bair[\s-]?strikes?\b|\bair[\s-]?raids?\b|\baerial\s+(?:bombardment|attacks?|strikes?)\b",
+        "strike",
+        AIR,
+    ),
     _t("bomb", r"\b(?:bomb(?:ed|ing|ings)|bombard(?:ed|ing|ment|ments))\b", "strike", AIR),
     _t("shell", r"\bshell(?:ed|ing)\b", "strike", SHELLING),
     _t("pummel pound hammer", r"\b(?:pummel+ed|pounded|hammered)\b", "strike", AIR),
-    _t("target hit struck", r"\b(?:targeted|hit|struck)\s+by\s+(?:(?:the|Iraqi|US|U\.S\.|coalition|Russian|Turkish|"
-       r"Syrian)\s+)*(?:aircraft|jets|warplanes|planes|drones|air\s+force|Air\s+Force|F-16s?)\b",
-       "strike", AIR),
-    _t("strike hit struck target bomb raid attack destroy kill pound", r"\b(?:jets|warplanes|aircraft|drones?|F-16s?|helicopters)\s+(?:\w+\s+){0,2}"
-       r"(?:struck|strikes|hit|hits|targeted|targets|bombed|raided|attacked|destroyed|kill(?:s|ed|ing)?|pound(?:s|ed))\b",
-       "strike", AIR),
-    _t("strike", r"\bstrikes?\b(?=" + _S + r"(?:on|against|targeting|in|near|at|inside|across)\b)"
-       r"(?=.*?\b(?:aircraft|jets?|drones?|warplanes?|air|coalition|forces|army|military|missiles?|"
-       r"militants|fighters|targets|positions|ISIS|ISIL|Daesh|bases?|hideouts?)\b)"
-       r"|\b(?:precision|coalition|Iraqi|US|Turkish|Russian|Israeli)\s+strikes?\b",
-       "strike", AIR),
-    _t("tower post outpost", r"\btowers?\b(?=[^.]{0,60}\b(?:erect\w*|buil[dt]\w*|construct\w*|install\w*)\b)|"
-       r"\b(?:erect\w*|buil[dt]\w*|construct\w*|install\w*)\b[^.]{0,60}?\btowers?\b|"
-       r"\boutposts?\b|\bwatch-?towers?\b|\bobservation\s+(?:posts?|towers?)\b|"
-       r"\bmilitary\s+posts?\b|\bguard\s+posts?\b", "outpost", "Outposts or towers"),
-    _t("fenc trench berm barrier fortif wall", r"\b(?:border\s+)?fenc(?:e|es|ing)\b|\btrench(?:es)?\b|\bberms?\b|\bbarriers?\b|"
-       r"\bfortif\w+\b|\bconcrete\s+wall\b", "outpost", "Fences, walls or trenches"),
-    _t("camera surveillance radar sensor", r"\b(?:thermal|surveillance|security|night-vision)\s+(?:surveillance\s+)?cameras?\b|"
-       r"\bsurveillance\s+(?:equipment|systems?|devices?|balloons?|towers?)\b|\bradars?\b|"
-       r"\bsensors?\b", "outpost", "Fixed surveillance"),
-    _t("guard deploy reinforc", r"\b(?:deploy\w*|station\w*|sen[dt]|dispatch\w*|increas\w*|additional|more|new|boost\w*)\s+"
-       r"(?:\w+\s+){0,5}?border[\s-]+guards?(?:\s+(?:troops|units|forces|brigades?|regiments?))?\b|"
-       r"\bborder[\s-]+guards?(?:\s+(?:troops|units|forces|brigades?|regiments?))?\s+(?:\w+\s+){0,3}?"
-       r"(?:deploy\w*|(?:were|was|are|is|will\s+be)\s+stationed|arriv\w+|reinforc\w+)\b|"
-       r"\bborder[\s-]+guard\s+(?:regiments?|brigades?|units?|troops)\s+(?:\w+\s+){0,3}?stationed\b|"
-       r"\bdeploy(?:ed|ing|ment|ments|s)?\b|\breinforcements?\b|\breinforc(?:e|es|ed|ing)\s+(?:the\s+)?"
-       r"(?:border|frontier)\b", "outpost", "Border-guard deployment"),
-    _t("securit control protection", r"\b(?:enhanc|tighten|strengthen|bolster|reinforc|beef\w*\s+up|step\w*\s+up)\w*\s+"
-       r"(?:(?:the|their|its|security)\s+)?(?:security|control|controls|protection)\b",
-       "outpost", "Security measures"),
+    _t(
+        "target hit struck",
+        r"\b(?:targeted|hit|struck)\s+by\s+(?:(?:the|Iraqi|US|U\.S\.|coalition|Russian|Turkish|"
+        r"Syrian)\s+)*(?:aircraft|jets|warplanes|planes|drones|air\s+force|Air\s+Force|F-16s?)\b",
+        "strike",
+        AIR,
+    ),
+    _t(
+        "strike hit struck target bomb raid attack destroy kill pound",
+        r"\b(?:jets|warplanes|aircraft|drones?|F-16s?|helicopters)\s+(?:\w+\s+){0,2}"
+        r"(?:struck|strikes|hit|hits|targeted|targets|bombed|raided|attacked|destroyed|kill(?:s|ed|ing)?|pound(?:s|ed))\b",
+        "strike",
+        AIR,
+    ),
+    _t(
+        "strike",
+        r"\bstrikes?\b(?=" + _S + r"(?:on|against|targeting|in|near|at|inside|across)\b)"
+        r"(?=.*?\b(?:aircraft|jets?|drones?|warplanes?|air|coalition|forces|army|military|missiles?|"
+        r"militants|fighters|targets|positions|ISIS|ISIL|Daesh|bases?|hideouts?)\b)"
+        r"|\b(?:precision|coalition|Iraqi|US|Turkish|Russian|Israeli)\s+strikes?\b",
+        "strike",
+        AIR,
+    ),
+    _t(
+        "tower post outpost",
+        r"\btowers?\b(?=[^.]{0,60}\b(?:erect\w*|buil[dt]\w*|construct\w*|install\w*)\b)|"
+        r"\b(?:erect\w*|buil[dt]\w*|construct\w*|install\w*)\b[^.]{0,60}?\btowers?\b|"
+        r"\boutposts?\b|\bwatch-?towers?\b|\bobservation\s+(?:posts?|towers?)\b|"
+        r"\bmilitary\s+posts?\b|\bguard\s+posts?\b",
+        "outpost",
+        "Outposts or towers",
+    ),
+    _t(
+        "fenc trench berm barrier fortif wall",
+        r"\b(?:border\s+)?fenc(?:e|es|ing)\b|\btrench(?:es)?\b|\bberms?\b|\bbarriers?\b|"
+        r"\bfortif\w+\b|\bconcrete\s+wall\b",
+        "outpost",
+        "Fences, walls or trenches",
+    ),
+    _t(
+        "camera surveillance radar sensor",
+        r"\b(?:thermal|surveillance|security|night-vision)\s+(?:surveillance\s+)?cameras?\b|"
+        r"\bsurveillance\s+(?:equipment|systems?|devices?|balloons?|towers?)\b|\bradars?\b|"
+        r"\bsensors?\b",
+        "outpost",
+        "Fixed surveillance",
+    ),
+    _t(
+        "guard deploy reinforc",
+        r"\b(?:deploy\w*|station\w*|sen[dt]|dispatch\w*|increas\w*|additional|more|new|boost\w*)\s+"
+        r"(?:\w+\s+){0,5}?border[\s-]+guards?(?:\s+(?:troops|units|forces|brigades?|regiments?))?\b|"
+        r"\bborder[\s-]+guards?(?:\s+(?:troops|units|forces|brigades?|regiments?))?\s+(?:\w+\s+){0,3}?"
+        r"(?:deploy\w*|(?:were|was|are|is|will\s+be)\s+stationed|arriv\w+|reinforc\w+)\b|"
+        r"\bborder[\s-]+guard\s+(?:regiments?|brigades?|units?|troops)\s+(?:\w+\s+){0,3}?stationed\b|"
+        r"\bdeploy(?:ed|ing|ment|ments|s)?\b|\breinforcements?\b|\breinforc(?:e|es|ed|ing)\s+(?:the\s+)?"
+        r"(?:border|frontier)\b",
+        "outpost",
+        "Border-guard deployment",
+    ),
+    _t(
+        "securit control protection",
+        r"\b(?:enhanc|tighten|strengthen|bolster|reinforc|beef\w*\s+up|step\w*\s+up)\w*\s+"
+        r"(?:(?:the|their|its|security)\s+)?(?:security|control|controls|protection)\b",
+        "outpost",
+        "Security measures",
+    ),
     _t("sweep", r"\bsweep(?:s|ing)?\b", "sweep", "Sweep"),
-    _t("search clear comb mopping operation cordon", r"\bsearch(?:-and-\w+|\s+and\s+\w+)?\s+(?:operations?|missions?|campaigns?)\b|"
-       r"\b(?:clearance|clearing|combing|mopping[-\s]up|security|military)\s+operations?\b|"
-       r"\bcomb(?:ed|ing)?\b|\bcordon(?:ed)?\s+off\b|\bsearch(?:ed|ing)\b(?!\s+(?:for\s+(?:a|the)\s+"
-       r"(?:solution|deal|way)))", "sweep", "Search and clearance"),
+    _t(
+        "search clear comb mopping operation cordon",
+        r"\bsearch(?:-and-\w+|\s+and\s+\w+)?\s+(?:operations?|missions?|campaigns?)\b|"
+        r"\b(?:clearance|clearing|combing|mopping[-\s]up|security|military)\s+operations?\b|"
+        r"\bcomb(?:ed|ing)?\b|\bcordon(?:ed)?\s+off\b|\bsearch(?:ed|ing)\b(?!\s+(?:for\s+(?:a|the)\s+"
+        r"(?:solution|deal|way)))",
+        "sweep",
+        "Search and clearance",
+    ),
     _t("patrol", r"\bpatrol(?:s|led|ling|ing)?\b", "sweep", "Patrol"),
     _t("raid", r"\braids?\b|\braided\b", "sweep", "Raid"),
-    _t("destroy destruction blew demolish", r"\b(?:destroy(?:ed|ing|s)?|destruction\s+of|blew\s+up|demolish(?:ed|ing)?)\s+(?:\w+\s+){0,4}?"
-       r"(?:tunnels?|hideouts?|caves?|weapons\s+caches?|caches?)\b", "sweep", "Destruction of hideouts"),
+    _t(
+        "destroy destruction blew demolish",
+        r"\b(?:destroy(?:ed|ing|s)?|destruction\s+of|blew\s+up|demolish(?:ed|ing)?)\s+(?:\w+\s+){0,4}?"
+        r"(?:tunnels?|hideouts?|caves?|weapons\s+caches?|caches?)\b",
+        "sweep",
+        "Destruction of hideouts",
+    ),
 )
 # Words that make a trigger not an event.
 _NOT_EVENT = _lc(
@@ -127,8 +183,10 @@ _NOT_EVENT = _lc(
     r"\bstrike\s+(?:a|the)\s+(?:deal|balance|chord|agreement)\b|\bused\s+to\b|\bwhenever\b|"
     r"\bswept\s+(?:in)?to\b"
 )
-_DESCRIPTOR = _lc(r"\b(?:member|members|officer|head|chief|commander|spokesman|official)s?"
-                  r"\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$")
+_DESCRIPTOR = _lc(
+    r"\b(?:member|members|officer|head|chief|commander|spokesman|official)s?"
+    r"\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$"
+)
 _PLANNED = re.compile(
     r"\b(?:will|would|shall|plans?\s+to|planned|planning|intends?\s+to|intention|aims?\s+to|"
     r"(?:is|are)\s+set\s+to|to\s+be\s+(?:built|erected|installed|constructed|deployed|set\s+up|"
@@ -144,61 +202,170 @@ _CLAUSE_BREAK = re.compile(r"[;:]|\s[—–]\s|,\s+(?:but|while|whereas)\b")
 _ACTORS: tuple[tuple[frozenset[str], re.Pattern[str], str], ...] = tuple(
     (frozenset(keys.split()), re.compile(p), name)
     for keys, p, name in (
-        ("Iraqi", r"\bIraqi\s+(?:Air\s+Force|air\s+force|aircraft|warplanes|jets|fighter\s+jets|F-16s?)", "Iraqi Air Force"),
-        ("coalition Coalition", r"\b(?:US|U\.S\.|American)[-\s]led\s+(?:international\s+)?(?:coalition|alliance)|"
-         r"\b[Cc]oalition\s+(?:aircraft|warplanes|jets|forces|drones)|\bthe\s+[Cc]oalition\b", "US-led coalition"),
+        (
+            "Iraqi",
+            r"\bIraqi\s+(?:Air\s+Force|air\s+force|aircraft|warplanes|jets|fighter\s+jets|F-16s?)",
+            "Iraqi Air Force",
+        ),
+        (
+            "coalition Coalition",
+            r"\b(?:US|U\.S\.|American)[-\s]led\s+(?:international\s+)?(?:coalition|alliance)|"
+            r"\b[Cc]oalition\s+(?:aircraft|warplanes|jets|forces|drones)|\bthe\s+[Cc]oalition\b",
+            "US-led coalition",
+        ),
         ("Joint", r"\bJoint\s+Operations\s+Command\b", "Iraqi Joint Operations Command"),
-        ("ISF Security security", r"\bIraqi\s+[Ss]ecurity\s+[Ff]orces\b|\bISF\b", "Iraqi Security Forces"),
-        ("guard Guard police Police", r"\bIraqi\s+(?:[Bb]order\s+[Gg]uards?|[Bb]order\s+[Pp]olice)|\b[Bb]order\s+[Gg]uards?\b", "Iraqi Border Guards"),
-        ("Popular PMF PMU Hashd", r"\bPopular\s+Mobili[sz]ation\s+(?:Forces|Units|Committees)|\bPMF\b|\bPMU\b|\bHashd\b",
-         "Popular Mobilization Forces"),
+        (
+            "ISF Security security",
+            r"\bIraqi\s+[Ss]ecurity\s+[Ff]orces\b|\bISF\b",
+            "Iraqi Security Forces",
+        ),
+        (
+            "guard Guard police Police",
+            r"\bIraqi\s+(?:[Bb]order\s+[Gg]uards?|[Bb]order\s+[Pp]olice)|\b[Bb]order\s+[Gg]uards?\b",
+            "Iraqi Border Guards",
+        ),
+        (
+            "Popular PMF PMU Hashd",
+            r"\bPopular\s+Mobili[sz]ation\s+(?:Forces|Units|Committees)|\bPMF\b|\bPMU\b|\bHashd\b",
+            "Popular Mobilization Forces",
+        ),
         ("Syrian SDF", r"\bSyrian\s+Democratic\s+Forces\b|\bSDF\b", "Syrian Democratic Forces"),
-        ("Syrian regime", r"\bSyrian\s+(?:[Aa]rmy|regime|government\s+forces|[Aa]rab\s+[Aa]rmy)|\bregime\s+forces\b",
-         "Syrian government forces"),
-        ("Russian", r"\bRussian\s+(?:[Aa]ir\s+[Ff]orce|warplanes|jets|aircraft|forces|troops)", "Russian forces"),
-        ("Turkish", r"\bTurkish\s+(?:[Aa]rmy|forces|warplanes|jets|drones?|aircraft|troops)", "Turkish forces"),
+        (
+            "Syrian regime",
+            r"\bSyrian\s+(?:[Aa]rmy|regime|government\s+forces|[Aa]rab\s+[Aa]rmy)|\bregime\s+forces\b",
+            "Syrian government forces",
+        ),
+        (
+            "Russian",
+            r"\bRussian\s+(?:[Aa]ir\s+[Ff]orce|warplanes|jets|aircraft|forces|troops)",
+            "Russian forces",
+        ),
+        (
+            "Turkish",
+            r"\bTurkish\s+(?:[Aa]rmy|forces|warplanes|jets|drones?|aircraft|troops)",
+            "Turkish forces",
+        ),
         ("Iraqi", r"\bIraqi\s+[Gg]overnment\b", "Iraqi Government"),
-        ("Iraqi Ground", r"\bIraqi\s+(?:[Aa]rmy|troops|soldiers|forces|[Ss]ecurity\s+agencies)|\bGround\s+forces\b",
-         "Iraqi forces"),
-        ("ISIS ISIL IS Daesh Islamic", r"\b(?:ISIS|ISIL|IS|Daesh|Islamic\s+State)\s+(?:militants|fighters|remnants|elements|cells)",
-         "ISIS"),
+        (
+            "Iraqi Ground",
+            r"\bIraqi\s+(?:[Aa]rmy|troops|soldiers|forces|[Ss]ecurity\s+agencies)|\bGround\s+forces\b",
+            "Iraqi forces",
+        ),
+        (
+            "ISIS ISIL IS Daesh Islamic",
+            r"\b(?:ISIS|ISIL|IS|Daesh|Islamic\s+State)\s+(?:militants|fighters|remnants|elements|cells)",
+            "ISIS",
+        ),
     )
 )
-_ACTOR_KEYS = re.compile(r"\b(?:" + "|".join(sorted({k for keys, _, _ in _ACTORS for k in keys},
-                                                      key=len, reverse=True)) + r")\b")
+_ACTOR_KEYS = re.compile(
+    r"\b(?:"
+    + "|".join(sorted({k for keys, _, _ in _ACTORS for k in keys}, key=len, reverse=True))
+    + r")\b"
+)
 _BY_ACTOR = re.compile(r"\bby\s+(?:the\s+)?$")
 
 _NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "a dozen": 12, "dozen": 12,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "a dozen": 12,
+    "dozen": 12,
 }
 _NUM = r"(?P<n>\d{1,4}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 _FATALITIES = (
-    re.compile(r"\bkill(?:ing|ed|s)\s+(?:at\s+least\s+|some\s+|about\s+|nearly\s+|around\s+|more\s+than\s+)?"
-               + _NUM + r"\b", re.IGNORECASE),
-    re.compile(r"(?:at\s+least\s+|some\s+|about\s+)?" + _NUM + r"\s+(?:[\w-]+\s+){0,4}?"
-               r"(?:were|have\s+been|had\s+been|was)\s+killed\b", re.IGNORECASE),
-    re.compile(r"\bdeath\s+toll\s+(?:rose\s+to|of|stood\s+at|climbed\s+to)\s+" + _NUM + r"\b", re.IGNORECASE),
+    re.compile(
+        r"\bkill(?:ing|ed|s)\s+(?:at\s+least\s+|some\s+|about\s+|nearly\s+|around\s+|more\s+than\s+)?"
+        + _NUM
+        + r"\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"(?:at\s+least\s+|some\s+|about\s+)?" + _NUM + r"\s+(?:[\w-]+\s+){0,4}?"
+        r"(?:were|have\s+been|had\s+been|was)\s+killed\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\bdeath\s+toll\s+(?:rose\s+to|of|stood\s+at|climbed\s+to)\s+" + _NUM + r"\b",
+        re.IGNORECASE,
+    ),
     re.compile(r"\bleaving\s+" + _NUM + r"\s+(?:[\w-]+\s+){0,3}?dead\b", re.IGNORECASE),
     re.compile(r"\b" + _NUM + r"\s+(?:[\w-]+\s+){0,3}?(?:dead|killed)\b", re.IGNORECASE),
 )
 
 # Speakers.
-_VERB = r"(?:said|says|told|added|stressed|explained|noted|stated|warned|confirmed|announced|describes|" \
-        r"described|insisted|explains|adds|tells)"
-_NAME = (r"(?:(?:al|el|Al|El|Abu|Abd|bin|ibn)[-\s\u00a0])?[A-Z][a-z’'\-]+"
-         r"(?:[\s\u00a0](?:(?:al|el|Al|El|Abu|Abd|abu|bin|ibn|bint)[-\s\u00a0])?[A-Z][a-z’'\-]+){0,3}")
+_VERB = (
+    r"(?:said|says|told|added|stressed|explained|noted|stated|warned|confirmed|announced|describes|"
+    r"described|insisted|explains|adds|tells)"
+)
+_NAME = (
+    r"(?:(?:al|el|Al|El|Abu|Abd|bin|ibn)[-\s\u00a0])?[A-Z][a-z’'\-]+"
+    r"(?:[\s\u00a0](?:(?:al|el|Al|El|Abu|Abd|abu|bin|ibn|bint)[-\s\u00a0])?[A-Z][a-z’'\-]+){0,3}"
+)
 _ANY_VERB = re.compile(r"\b(?:" + _VERB + r"|[Aa]ccording)\b")
-_NAME_BEFORE_VERB = re.compile(r"(?P<name>" + _NAME + r")(?:,[^,\"“”]{2,90},)?[\s\u00a0]+" + _VERB + r"\b")
+_NAME_BEFORE_VERB = re.compile(
+    r"(?P<name>" + _NAME + r")(?:,[^,\"“”]{2,90},)?[\s\u00a0]+" + _VERB + r"\b"
+)
 _VERB_THEN_TAIL = re.compile(r"\b" + _VERB + r"\b(?P<tail>[^.;\"“”]{0,160})")
 _ACCORDING = re.compile(r"\b[Aa]ccording\s+to\s+(?:[a-z]+\s+){0,4}(?P<name>" + _NAME + r")")
-_PRONOUN = re.compile(r"\b(?:he|she)\s+" + _VERB + r"\b|\b" + _VERB + r"\s+(?:he|she)\b", re.IGNORECASE)
-_TITLES = {"Colonel", "Col", "General", "Gen", "Brigadier", "Brig", "Major", "Maj", "Lieutenant",
-           "Lt", "Captain", "Capt", "Sheikh", "Dr", "Mr", "Mrs", "Ms", "Commander", "Sergeant",
-           "Sgt", "Staff", "Lt.", "Gen.", "Col.", "Brig.", "Maj.", "Capt.", "Prime", "Minister",
-           "President", "Spokesman", "Governor", "Mayor"}
+_PRONOUN = re.compile(
+    r"\b(?:he|she)\s+" + _VERB + r"\b|\b" + _VERB + r"\s+(?:he|she)\b", re.IGNORECASE
+)
+_TITLES = {
+    "Colonel",
+    "Col",
+    "General",
+    "Gen",
+    "Brigadier",
+    "Brig",
+    "Major",
+    "Maj",
+    "Lieutenant",
+    "Lt",
+    "Captain",
+    "Capt",
+    "Sheikh",
+    "Dr",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Commander",
+    "Sergeant",
+    "Sgt",
+    "Staff",
+    "Lt.",
+    "Gen.",
+    "Col.",
+    "Brig.",
+    "Maj.",
+    "Capt.",
+    "Prime",
+    "Minister",
+    "President",
+    "Spokesman",
+    "Governor",
+    "Mayor",
+}
 _NOT_PERSON = re.compile(
     r"\b(?:ISIS|ISIL|Daesh|Iraq|Syria|Iraqi|Syrian|Diyaruna|Command|Forces|Force|Army|Government|"
     r"Council|Ministry|Centre|Center|Observatory|Coalition|Agency|Reuters|AFP|Baghdad|Damascus|"
@@ -236,9 +403,26 @@ _TRIGGER_STEMS = re.compile(
 # The keywords the patterns of this module need; the pipeline finds them all in one pass.
 KEYWORDS: dict[str, tuple[str, ...]] = {
     "e-trigger": tuple(_TRIGGER_STEMS.pattern.split("|")),
-    "e-verb": ("said", "says", "told", "added", "stressed", "explained", "noted", "stated",
-               "warned", "confirmed", "announced", "describes", "described", "insisted",
-               "explains", "adds", "tells", "according"),
+    "e-verb": (
+        "said",
+        "says",
+        "told",
+        "added",
+        "stressed",
+        "explained",
+        "noted",
+        "stated",
+        "warned",
+        "confirmed",
+        "announced",
+        "describes",
+        "described",
+        "insisted",
+        "explains",
+        "adds",
+        "tells",
+        "according",
+    ),
 }
 
 
@@ -250,8 +434,11 @@ def find_triggers(s: Sentence, hints: SentenceHints | None = None) -> list[Trigg
     """
     text = s.text
     low = ascii_lower(text)
-    stems = set(_TRIGGER_STEMS.findall(low)) if hints is None else {
-        w for _, w in hints.get("e-trigger", ())}
+    stems = (
+        set(_TRIGGER_STEMS.findall(low))
+        if hints is None
+        else {w for _, w in hints.get("e-trigger", ())}
+    )
     if not stems:
         return []
     blocked = [(m.start(), m.end()) for m in _NOT_EVENT.finditer(low)]
@@ -289,8 +476,8 @@ def status_of(s: Sentence, trigger: Trigger) -> str:
     before = s.text[: trigger.start - s.start]
     breaks = list(_CLAUSE_BREAK.finditer(before))
     if breaks:
-        before = before[breaks[-1].end():]
-    if _PLANNED.search(before) or _PLANNED_AFTER.search(s.text[trigger.end - s.start:]):
+        before = before[breaks[-1].end() :]
+    if _PLANNED.search(before) or _PLANNED_AFTER.search(s.text[trigger.end - s.start :]):
         return "planned"
     return "reported"
 
@@ -314,7 +501,7 @@ def actor_of(s: Sentence, trigger: Trigger) -> str | None:
                     continue  # ISIS before a strike is its target's owner, not the actor
                 if best is None or d < best[0]:
                     best = (d, name)
-            elif _BY_ACTOR.search(text[max(0, m.start() - 12): m.start()]):
+            elif _BY_ACTOR.search(text[max(0, m.start() - 12) : m.start()]):
                 d = m.start() - t0
                 if after is None or d < after[0]:
                     after = (d, name)
@@ -411,13 +598,23 @@ class SpeakerTracker:
 
 
 # --------------------------------------------------------------------------- places
-_SPECIFIC = {"town": 0, "crossing": 0, "border-side": 1, "border": 1, "river": 2, "lake": 2,
-             "region": 2, "governorate": 3, "country": 5}
+_SPECIFIC = {
+    "town": 0,
+    "crossing": 0,
+    "border-side": 1,
+    "border": 1,
+    "river": 2,
+    "lake": 2,
+    "region": 2,
+    "governorate": 3,
+    "country": 5,
+}
 _JOIN = re.compile(r"^(?:,\s*|\s+and\s+|,\s+and\s+|\s+or\s+|\s*/\s*)$")
 
 
-def link_places(s: Sentence, trigger: Trigger, places: Sequence[Resolved],
-                attribution_start: int | None) -> tuple[tuple[Resolved, ...], str]:
+def link_places(
+    s: Sentence, trigger: Trigger, places: Sequence[Resolved], attribution_start: int | None
+) -> tuple[tuple[Resolved, ...], str]:
     """Rule 1 and 2: the places of the sentence linked to the trigger.
 
     Mentions in the attribution tail ("..., said Anbar council chairman X") and
@@ -430,7 +627,7 @@ def link_places(s: Sentence, trigger: Trigger, places: Sequence[Resolved],
         m = r.mention
         if attribution_start is not None and m.start >= attribution_start:
             continue
-        tail = s.text[m.end - s.start: m.end - s.start + 2]
+        tail = s.text[m.end - s.start : m.end - s.start + 2]
         if tail in ("'s", "’s"):
             continue
         (cross if m.kind == "cross-border" else named).append(r)
@@ -450,9 +647,11 @@ def link_places(s: Sentence, trigger: Trigger, places: Sequence[Resolved],
             # coordinated places of the same kind: "on Hajin and Baghuz"
             ordered = sorted(named, key=lambda r: r.mention.start)
             i = ordered.index(best)
-            for r in ordered[i + 1:]:
-                gap = s.text[chosen[-1].mention.end - s.start: r.mention.start - s.start]
-                if _JOIN.match(gap) and _SPECIFIC.get(r.place.kind) == _SPECIFIC.get(best.place.kind):
+            for r in ordered[i + 1 :]:
+                gap = s.text[chosen[-1].mention.end - s.start : r.mention.start - s.start]
+                if _JOIN.match(gap) and _SPECIFIC.get(r.place.kind) == _SPECIFIC.get(
+                    best.place.kind
+                ):
                     chosen.append(r)
                 else:
                     break
@@ -479,13 +678,16 @@ def _linked(s: Sentence, trigger: Trigger, r: Resolved) -> bool:
     m = r.mention
     if r.mention.kind != "name" and r.mention.kind != "demonym":
         # phrases carry their own preposition ("across the border", "along the border strip")
-        gap = s.text[trigger.end - s.start: m.start - s.start] if m.start >= trigger.end else \
-            s.text[m.end - s.start: trigger.start - s.start]
+        gap = (
+            s.text[trigger.end - s.start : m.start - s.start]
+            if m.start >= trigger.end
+            else s.text[m.end - s.start : trigger.start - s.start]
+        )
         return len(gap) <= 80 and ";" not in gap
     if m.start >= trigger.end:
-        gap = s.text[trigger.end - s.start: m.start - s.start]
+        gap = s.text[trigger.end - s.start : m.start - s.start]
         return len(gap) <= 80 and ";" not in gap and bool(_LOCATIVE.search(" " + gap))
-    gap = s.text[m.end - s.start: trigger.start - s.start]
+    gap = s.text[m.end - s.start : trigger.start - s.start]
     return len(gap) <= 40 and ";" not in gap
 
 
@@ -496,6 +698,7 @@ def main_place(resolved: Sequence[Resolved]) -> tuple[Resolved, ...]:
     to the place mentioned first. Countries count only when nothing else is mentioned.
     The caller picks the mention nearest to the evidence.
     """
+
     def family(r: Resolved) -> str:
         return "border" if r.place.kind in ("border", "border-side") else r.place.id
 

@@ -84,8 +84,9 @@ class MentionResult:
 
 # --------------------------------------------------------------------------- patterns
 def _words(*names: str) -> str:
-    return "|".join(sorted((re.escape(n).replace(r"\ ", r"[\s\u00a0]+") for n in names),
-                           key=len, reverse=True))
+    return "|".join(
+        sorted((re.escape(n).replace(r"\ ", r"[\s\u00a0]+") for n in names), key=len, reverse=True)
+    )
 
 
 _IRAQ_OR_SYRIA = r"(?:Iraq|Syria)"
@@ -94,44 +95,123 @@ _IRAQ_OR_SYRIA = r"(?:Iraq|Syria)"
 _ORGS = re.compile(
     r"(?:(?:the\s+)?Islamic\s+State\s+(?:of|in)\s+Iraq(?:\s+and\s+(?:the\s+Levant|al-Sham|"
     r"Sham|Syria|ash-Sham))?)"
-    r"|(?:\b(?:" + _words(
-        "Syrian Democratic Forces", "Syrian Democratic Council", "Syrian Observatory for Human Rights",
-        "Syrian Observatory", "Syrian Arab News Agency", "Syrian Arab Army", "Free Syrian Army",
-        "Syria Direct", "Syria TV", "Syrian National Army", "Syrian Defence Ministry",
-        "Kurdistan 24", "Kurdistan24", "Kurdistan Workers' Party", "Kurdistan Workers Party",
-        "Kurdistan Democratic Party", "Patriotic Union of Kurdistan", "Sinjar Resistance Units",
-        "Baghdad Post", "Baghdad Today", "Deir Ezzor 24", "Euphrates Post", "Raqqa is Being Slaughtered Silently",
-        "Iraq News", "Iraqi News", "Al-Qaeda in Iraq", "al-Qaeda in Iraq", "Diyaruna", "Rudaw",
-        "Al-Sumaria", "Al Sumaria", "Asharq Al-Awsat", "Al Arabiya", "Al-Arabiya", "Al-Monitor",
-        "Iraqi Kurdistan Region's", "Jazeera Net", "Al Jazeera English", "Al Jazeera Arabic",
+    r"|(?:\b(?:"
+    + _words(
+        "Syrian Democratic Forces",
+        "Syrian Democratic Council",
+        "Syrian Observatory for Human Rights",
+        "Syrian Observatory",
+        "Syrian Arab News Agency",
+        "Syrian Arab Army",
+        "Free Syrian Army",
+        "Syria Direct",
+        "Syria TV",
+        "Syrian National Army",
+        "Syrian Defence Ministry",
+        "Kurdistan 24",
+        "Kurdistan24",
+        "Kurdistan Workers' Party",
+        "Kurdistan Workers Party",
+        "Kurdistan Democratic Party",
+        "Patriotic Union of Kurdistan",
+        "Sinjar Resistance Units",
+        "Baghdad Post",
+        "Baghdad Today",
+        "Deir Ezzor 24",
+        "Euphrates Post",
+        "Raqqa is Being Slaughtered Silently",
+        "Iraq News",
+        "Iraqi News",
+        "Al-Qaeda in Iraq",
+        "al-Qaeda in Iraq",
+        "Diyaruna",
+        "Rudaw",
+        "Al-Sumaria",
+        "Al Sumaria",
+        "Asharq Al-Awsat",
+        "Al Arabiya",
+        "Al-Arabiya",
+        "Al-Monitor",
+        "Iraqi Kurdistan Region's",
+        "Jazeera Net",
+        "Al Jazeera English",
+        "Al Jazeera Arabic",
         "Al Jazeera Media Network",
-    ) + r")\b)"
+    )
+    + r")\b)"
 )
 # Every name _ORGS matches holds one of these; a sentence with none skips it.
-_ORG_KEYS = ("Islamic", "Democratic", "Observatory", "Arab", "Free", "Direct", "TV", "National",
-             "Defence", "24", "Workers", "Patriotic", "Resistance", "Post", "Today", "Euphrates",
-             "Slaughtered", "News", "Qaeda", "Diyaruna", "Rudaw", "Sumaria", "Asharq", "Arabiya",
-             "Monitor", "Region", "Jazeera")
+_ORG_KEYS = (
+    "Islamic",
+    "Democratic",
+    "Observatory",
+    "Arab",
+    "Free",
+    "Direct",
+    "TV",
+    "National",
+    "Defence",
+    "24",
+    "Workers",
+    "Patriotic",
+    "Resistance",
+    "Post",
+    "Today",
+    "Euphrates",
+    "Slaughtered",
+    "News",
+    "Qaeda",
+    "Diyaruna",
+    "Rudaw",
+    "Sumaria",
+    "Asharq",
+    "Arabiya",
+    "Monitor",
+    "Region",
+    "Jazeera",
+)
 # "<Place> Wire", "Kurdistan 24", "Deir Ezzor 24": outlets named after a place.
-_OUTLET_WORDS = ("Wire", "News", "Post", "Times", "Agency", "TV", "Channel", "Network", "Radio",
-                 "Press", "Daily", "Today", "Tribune", "Herald", "Observer", "Monitor", "Gazette",
-                 "Journal", "Eye", "Voice", "24")
+_OUTLET_WORDS = (
+    "Wire",
+    "News",
+    "Post",
+    "Times",
+    "Agency",
+    "TV",
+    "Channel",
+    "Network",
+    "Radio",
+    "Press",
+    "Daily",
+    "Today",
+    "Tribune",
+    "Herald",
+    "Observer",
+    "Monitor",
+    "Gazette",
+    "Journal",
+    "Eye",
+    "Voice",
+    "24",
+)
 _ORG_KEY = re.compile("|".join(_ORG_KEYS))
 _OUTLET_WORD = re.compile("|".join(_OUTLET_WORDS))
-_OUTLET = re.compile(
-    r"\b(?:[A-Z][\w'’-]+[\s\u00a0]){1,3}(?:" + "|".join(_OUTLET_WORDS) + r")\b"
-)
+_OUTLET = re.compile(r"\b(?:[A-Z][\w'’-]+[\s\u00a0]){1,3}(?:" + "|".join(_OUTLET_WORDS) + r")\b")
 # "Al Jazeera" the TV network versus "al-Jazeera" the region.
 _JAZEERA = re.compile(r"\b(?:[Aa]l[-\s\u00a0]?|[Ee]l-)?(?:Jazeera|Jazira|Jezira)\b")
 _NETWORK_BEFORE = re.compile(
     r"(?:\btold|\bto|\bon|\bvia|\bby|\bwith|\bfrom|\bfor|\bsaid|\bquoted|\bcorrespondent|"
-    r"\breporter|\binterview)\s*$", re.IGNORECASE)
+    r"\breporter|\binterview)\s*$",
+    re.IGNORECASE,
+)
 _NETWORK_AFTER = re.compile(
     r"^(?:'s|’s|\s+(?:TV|television|network|channel|reported|reports|said|says|English|Arabic|"
     r"correspondent|reporter|aired|broadcast|quoted|learned|has\s+learned|news|News|Net|"
-    r"Media|obtained|interviewed))\b")
-_REGION_AFTER = re.compile(r"^\s+(?:region|desert|area|areas|plain|plains|operations?|front)\b",
-                           re.IGNORECASE)
+    r"Media|obtained|interviewed))\b"
+)
+_REGION_AFTER = re.compile(
+    r"^\s+(?:region|desert|area|areas|plain|plains|operations?|front)\b", re.IGNORECASE
+)
 
 _SP = r"[\s\u00a0]+"
 # Compound nouns in which "border" is not a location ("border guard troops").
@@ -143,17 +223,45 @@ _NOT_A_PLACE_AFTER = (
 )
 _BORDER_QUALIFIER = (
     r"(?:common|shared|joint|international|long|porous|desert|western|eastern|northern|southern|"
-    r"Syrian|Iraqi|Iraq" + r"[-–]Syria|Syria[-–]Iraq|Iraqi[-–]Syrian|Syrian[-–]Iraqi|Iraq" + _SP
-    + r"and" + _SP + r"Syria)"
+    r"Syrian|Iraqi|Iraq"
+    + r"[-–]Syria|Syria[-–]Iraq|Iraqi[-–]Syrian|Syrian[-–]Iraqi|Iraq"
+    + _SP
+    + r"and"
+    + _SP
+    + r"Syria)"
 )
 _BORDER = re.compile(
     r"\b(?:(?:the|its|their|our)" + _SP + r")?(?:(?:" + _BORDER_QUALIFIER + r")" + _SP + r"){0,2}"
-    r"(?:border" + _SP + r"strip|borderlands?|frontier|border(?:" + _SP
+    r"(?:border"
+    + _SP
+    + r"strip|borderlands?|frontier|border(?:"
+    + _SP
     + r"(?:area|areas|region|regions|zone|line|towns?|villages?|strip))?)"
     + _NOT_A_PLACE_AFTER
-    + r"(?:" + _SP + r"(?:strip" + _SP + r")?(?:between|with)" + _SP + _IRAQ_OR_SYRIA
-    + r"(?:" + _SP + r"and" + _SP + _IRAQ_OR_SYRIA + r")?)?"
-    + r"(?:" + _SP + r"(?:that" + _SP + r")?the" + _SP + r"two" + _SP + r"countries" + _SP + r"share)?"
+    + r"(?:"
+    + _SP
+    + r"(?:strip"
+    + _SP
+    + r")?(?:between|with)"
+    + _SP
+    + _IRAQ_OR_SYRIA
+    + r"(?:"
+    + _SP
+    + r"and"
+    + _SP
+    + _IRAQ_OR_SYRIA
+    + r")?)?"
+    + r"(?:"
+    + _SP
+    + r"(?:that"
+    + _SP
+    + r")?the"
+    + _SP
+    + r"two"
+    + _SP
+    + r"countries"
+    + _SP
+    + r"share)?"
     r"(?![\w-])",
     re.IGNORECASE,
 )
@@ -172,14 +280,28 @@ _CROSS = re.compile(
     r"(?:border|frontier)(?!" + _SP + r"(?:guards?|crossings?|posts?))"
     r"(?:" + _SP + r"(?:into|to|in)" + _SP + r"(?P<into>Iraq|Syria))?"
     r"|(?:beyond|over)" + _SP + r"the" + _SP + r"(?:border|frontier)"
-    r"|(?:inside|into|within|deep" + _SP + r"inside)" + _SP + r"(?P<inside>Syria|Syrian"
-    + _SP + r"(?:territory|territories|soil|lands?))"
+    r"|(?:inside|into|within|deep"
+    + _SP
+    + r"inside)"
+    + _SP
+    + r"(?P<inside>Syria|Syrian"
+    + _SP
+    + r"(?:territory|territories|soil|lands?))"
     r"|(?:on|onto)" + _SP + r"Syrian" + _SP + r"(?:territory|territories|soil|lands?))\b",
     re.IGNORECASE,
 )
 _DEMONYM = re.compile(
-    r"\b(?:(?:the" + _SP + r")?(?P<side>Syrian|Iraqi)" + _SP + r"side(?:" + _SP + r"of" + _SP
-    + r"the" + _SP + r"border)?"
+    r"\b(?:(?:the"
+    + _SP
+    + r")?(?P<side>Syrian|Iraqi)"
+    + _SP
+    + r"side(?:"
+    + _SP
+    + r"of"
+    + _SP
+    + r"the"
+    + _SP
+    + r"border)?"
     r"|(?P<terr>Syrian|Iraqi)" + _SP + r"(?:territory|territories|soil|lands?))\b",
 )
 _INTO_IRAQ = re.compile(r"\b(?:into|inside|in|to)" + _SP + r"Iraq\b")
@@ -189,44 +311,216 @@ _ARTICLE_TOKENS = frozenset({"al", "el", "ar", "as", "ash", "at", "ad", "adh", "
 _TOKEN = re.compile(r"[^\W_]+(?:['’ʼʿ](?![sS]\b)[^\W_]+)*")  # "Iraq's" gives "Iraq", "s"
 _GAP_OK = re.compile(r"^[\s\u00a0\-‐‑–]{1,3}$")
 # Capitalised words that are never worth a name match on their own.
-_COMMON_WORDS = frozenset({
-    "hit", "army", "along", "chases", "news", "border", "about", "camp", "centre", "center",
-    "mission", "bank", "march", "may", "june", "july", "august", "april", "state", "union",
-    "north", "south", "east", "west", "new", "old", "upper", "lower", "city", "capital",
-})
+_COMMON_WORDS = frozenset(
+    {
+        "hit",
+        "army",
+        "along",
+        "chases",
+        "news",
+        "border",
+        "about",
+        "camp",
+        "centre",
+        "center",
+        "mission",
+        "bank",
+        "march",
+        "may",
+        "june",
+        "july",
+        "august",
+        "april",
+        "state",
+        "union",
+        "north",
+        "south",
+        "east",
+        "west",
+        "new",
+        "old",
+        "upper",
+        "lower",
+        "city",
+        "capital",
+    }
+)
 
 # A capitalised word before a name that makes it another name ("Wadi Hauran").
-_GENERIC_BEFORE = frozenset({"wadi", "jabal", "jebel", "jabel", "jbel", "mount", "mt", "lake",
-                             "camp", "tal", "tall", "tell", "khor", "bir", "ain", "ayn", "ras", "qasr"})
+_GENERIC_BEFORE = frozenset(
+    {
+        "wadi",
+        "jabal",
+        "jebel",
+        "jabel",
+        "jbel",
+        "mount",
+        "mt",
+        "lake",
+        "camp",
+        "tal",
+        "tall",
+        "tell",
+        "khor",
+        "bir",
+        "ain",
+        "ayn",
+        "ras",
+        "qasr",
+    }
+)
 # Capitalised words that may follow a name without making a longer name.
-_FOLLOWER_OK = frozenset({
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-    "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "i", "isis", "isil", "iraqi", "syrian", "province", "governorate",
-    "district", "city", "town", "village", "desert", "region", "river", "valley", "crossing",
-})
+_FOLLOWER_OK = frozenset(
+    {
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "i",
+        "isis",
+        "isil",
+        "iraqi",
+        "syrian",
+        "province",
+        "governorate",
+        "district",
+        "city",
+        "town",
+        "village",
+        "desert",
+        "region",
+        "river",
+        "valley",
+        "crossing",
+    }
+)
 
 # Unresolved place-like words: "in X", "near X", "north of X" with X capitalised.
 _PLACE_CUE = re.compile(
     r"\b(?:in|near|outside|around|at|from|towards?|between|(?:north|south|east|west|"
     r"northeast|northwest|southeast|southwest)(?:ern)?" + _SP + r"of|(?:town|village|city|"
-    r"province|governorate|district|area|region|desert|valley|outskirts)" + _SP + r"of)" + _SP
+    r"province|governorate|district|area|region|desert|valley|outskirts)"
+    + _SP
+    + r"of)"
+    + _SP
     + r"(?P<name>(?:(?:al|el|ash|as|ad|ar|at|az|an)-)?[A-Z][\w'’]+(?:[-\s\u00a0]+(?:(?:al|el|"
     r"ash|as|ad|ar|at|az|an|bin|ibn|abu|Abu)[-\s\u00a0]+)?[A-Z][\w'’]+){0,3})"
 )
-_NOT_PLACE_WORDS = frozenset({
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday", "the", "a", "an", "this", "that", "these", "those", "his", "her", "its",
-    "their", "our", "my", "your", "operation", "operations", "addition", "order", "total",
-    "response", "compliance", "particular", "general", "islamic", "god", "allah", "parliament",
-    "congress", "washington", "ramadan", "eid", "english", "arabic", "kurdish", "twitter",
-    "facebook", "telegram", "youtube", "iraqi", "syrian", "american", "turkish", "iranian",
-    "russian", "jordanian", "saudi", "british", "french", "us", "un", "u.s.",
-    "prime", "president", "minister", "ministry", "colonel", "gen", "brigadier",
-    "major", "captain", "lieutenant", "sheikh", "mr", "dr", "according", "isis", "isil",
-    "daesh", "pkk", "sdf", "isf", "pmf", "joint", "security", "army", "air", "force",
-})
+_NOT_PLACE_WORDS = frozenset(
+    {
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "his",
+        "her",
+        "its",
+        "their",
+        "our",
+        "my",
+        "your",
+        "operation",
+        "operations",
+        "addition",
+        "order",
+        "total",
+        "response",
+        "compliance",
+        "particular",
+        "general",
+        "islamic",
+        "god",
+        "allah",
+        "parliament",
+        "congress",
+        "washington",
+        "ramadan",
+        "eid",
+        "english",
+        "arabic",
+        "kurdish",
+        "twitter",
+        "facebook",
+        "telegram",
+        "youtube",
+        "iraqi",
+        "syrian",
+        "american",
+        "turkish",
+        "iranian",
+        "russian",
+        "jordanian",
+        "saudi",
+        "british",
+        "french",
+        "us",
+        "un",
+        "u.s.",
+        "prime",
+        "president",
+        "minister",
+        "ministry",
+        "colonel",
+        "gen",
+        "brigadier",
+        "major",
+        "captain",
+        "lieutenant",
+        "sheikh",
+        "mr",
+        "dr",
+        "according",
+        "isis",
+        "isil",
+        "daesh",
+        "pkk",
+        "sdf",
+        "isf",
+        "pmf",
+        "joint",
+        "security",
+        "army",
+        "air",
+        "force",
+    }
+)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -256,12 +550,19 @@ class Matcher:
             if toks:
                 self._maxlen[toks[0]] = max(self._maxlen.get(toks[0], 0), len(toks))
         self._outlets: tuple[str, ...] = ()
-        self._has = {pid for pid in (STRIP, SYRIAN_SIDE, IRAQI_SIDE, IRAQ, SYRIA) if pid in gazetteer}
+        self._has = {
+            pid for pid in (STRIP, SYRIAN_SIDE, IRAQI_SIDE, IRAQ, SYRIA) if pid in gazetteer
+        }
 
     # -- public -----------------------------------------------------------------
-    def find(self, text: str, sentences: Sequence[Sentence], *,
-             outlets: Sequence[str] = (),
-             hints: Sequence[SentenceHints] | None = None) -> MentionResult:
+    def find(
+        self,
+        text: str,
+        sentences: Sequence[Sentence],
+        *,
+        outlets: Sequence[str] = (),
+        hints: Sequence[SentenceHints] | None = None,
+    ) -> MentionResult:
         """All mentions, blocked spans and unresolved places in the mapped sentences.
 
         ``outlets`` are names never to map (the article's own outlet from its front matter).
@@ -281,8 +582,9 @@ class Matcher:
             unresolved.extend(u)
         return MentionResult(tuple(mentions), tuple(blocked), tuple(unresolved))
 
-    def find_in_sentence(self, s: Sentence, hints: SentenceHints | None = None
-                         ) -> tuple[list[Mention], list[Span], list[Span]]:
+    def find_in_sentence(
+        self, s: Sentence, hints: SentenceHints | None = None
+    ) -> tuple[list[Mention], list[Span], list[Span]]:
         """Mentions, blocked spans and unresolved places of one sentence."""
         text = s.text
         blocked = list(self._blocked(s, hints))
@@ -299,37 +601,51 @@ class Matcher:
             taken.append((a, b))
             chosen.append(m)
         chosen.sort(key=lambda m: m.start)
-        unresolved = [] if s.section != "body" and s.section != "caption" else [
-            u for u in self._unresolved(s, text, loose) if not any(
-                u.start - s.start < e and st < u.end - s.start for st, e in taken)
-        ]
+        unresolved = (
+            []
+            if s.section != "body" and s.section != "caption"
+            else [
+                u
+                for u in self._unresolved(s, text, loose)
+                if not any(u.start - s.start < e and st < u.end - s.start for st, e in taken)
+            ]
+        )
         return chosen, blocked, unresolved
 
     # -- stages -----------------------------------------------------------------
     def _blocked(self, s: Sentence, hints: SentenceHints | None) -> Iterable[Span]:
         text = s.text
-        if (_ORG_KEY.search(text) if hints is None else "m-org" in hints):
+        if _ORG_KEY.search(text) if hints is None else "m-org" in hints:
             for m in _ORGS.finditer(text):
-                yield Span(s.start + m.start(), s.start + m.end(), m.group(), s.index, "organisation name")
+                yield Span(
+                    s.start + m.start(), s.start + m.end(), m.group(), s.index, "organisation name"
+                )
         if s.section not in ("title", "heading") and (
-                _OUTLET_WORD.search(text) if hints is None else "m-outlet" in hints):
+            _OUTLET_WORD.search(text) if hints is None else "m-outlet" in hints
+        ):
             for m in _OUTLET.finditer(text):
-                yield Span(s.start + m.start(), s.start + m.end(), m.group(), s.index, "outlet name")
+                yield Span(
+                    s.start + m.start(), s.start + m.end(), m.group(), s.index, "outlet name"
+                )
         for name in self._outlets:
             i = text.find(name)
             while i >= 0:
                 yield Span(s.start + i, s.start + i + len(name), name, s.index, "outlet name")
                 i = text.find(name, i + 1)
-        if (("azeera" in text or "azira" in text or "ezira" in text) if hints is None
-                else "m-jazeera" in hints):
+        if (
+            ("azeera" in text or "azira" in text or "ezira" in text)
+            if hints is None
+            else "m-jazeera" in hints
+        ):
             for m in _JAZEERA.finditer(text):
                 if self._is_network(text, m):
-                    yield Span(s.start + m.start(), s.start + m.end(), m.group(), s.index,
-                               "outlet name")
+                    yield Span(
+                        s.start + m.start(), s.start + m.end(), m.group(), s.index, "outlet name"
+                    )
 
     @staticmethod
     def _is_network(text: str, m: re.Match[str]) -> bool:
-        before, after = text[: m.start()], text[m.end():]
+        before, after = text[: m.start()], text[m.end() :]
         if _REGION_AFTER.match(after):
             return False
         if _NETWORK_AFTER.match(after) or _NETWORK_BEFORE.search(before):
@@ -353,16 +669,18 @@ class Matcher:
         if gate:
             for m in _windowed(_CROSS, text, cross_at):
                 into = m.group("into") or ""
-                after = text[m.end():]
+                after = text[m.end() :]
                 to_iraq = into.lower() == "iraq" or (not into and _INTO_IRAQ.search(after[:80]))
                 target = IRAQI_SIDE if to_iraq else SYRIAN_SIDE
                 yield self._mention(s, m.start(), m.end(), "cross-border", (target,))
             for m in _windowed(_BORDER, text, border_at):
                 if _OTHER_BORDER.search(m.group()) or _other_border_follows(text, m.end()):
                     continue
-                if _OTHER_BORDER_BEFORE.search(text[max(0, m.start() - 24): m.start()]):
+                if _OTHER_BORDER_BEFORE.search(text[max(0, m.start() - 24) : m.start()]):
                     continue  # "the Turkish border"
-                if s.section not in ("title", "heading") and re.search(r"\b(?:Border|Frontier)\b", m.group()):
+                if s.section not in ("title", "heading") and re.search(
+                    r"\b(?:Border|Frontier)\b", m.group()
+                ):
                     continue  # "the Border Ports Commission": part of a proper name
                 yield self._mention(s, m.start(), m.end(), "border", (STRIP,))
         if demonym:
@@ -418,8 +736,11 @@ class Matcher:
                     continue
                 b = toks[length - 1][1]
                 if not _part_of_longer_name(text, start, b, s.section):
-                    found.append(Mention(s.start + start, s.start + b, text[start:b], s.index,
-                                         "name", ids, key))
+                    found.append(
+                        Mention(
+                            s.start + start, s.start + b, text[start:b], s.index, "name", ids, key
+                        )
+                    )
                 break
             else:
                 loose.append(a)
@@ -428,9 +749,11 @@ class Matcher:
     def _unresolved(self, s: Sentence, text: str, loose: Sequence[int]) -> Iterable[Span]:
         """Capitalised words after "in", "near", "north of", ... that name no entry."""
         for a in loose:
-            before = text[max(0, a - 32): a].lower().split()
-            if not before or not (before[-1] in _CUES or (
-                    len(before) > 1 and before[-1] == "of" and before[-2] in _CUES_OF)):
+            before = text[max(0, a - 32) : a].lower().split()
+            if not before or not (
+                before[-1] in _CUES
+                or (len(before) > 1 and before[-1] == "of" and before[-2] in _CUES_OF)
+            ):
                 continue
             a = _article_start(text, a)
             m = _RUN.match(text, a)
@@ -451,15 +774,41 @@ class Matcher:
 _CAP = re.compile(r"[A-Z\u00c0-\u024f\u0600-\u06ff][^\W_]*(?:['’ʼʿ](?![sS]\b)[^\W_]+)*")
 _NEXT = re.compile(r"[\s\u00a0\-‐‑–]{1,3}([^\W_]+(?:['’ʼʿ](?![sS]\b)[^\W_]+)*)")
 _JOINERS = frozenset("'’ʼʿ_")
-_ARTICLE_BEFORE = re.compile(r"(?<![\w'’])(?:(?:al|el|ar|as|ash|at|ad|adh|az|an|ath)[-‐‑]|(?:al|el)[ \u00a0])\Z",
-                             re.IGNORECASE)
+_ARTICLE_BEFORE = re.compile(
+    r"(?<![\w'’])(?:(?:al|el|ar|as|ash|at|ad|adh|az|an|ath)[-‐‑]|(?:al|el)[ \u00a0])\Z",
+    re.IGNORECASE,
+)
 # Words after which a capitalised word is a place ("in X", "near X", "north of X").
 _CUES = frozenset({"in", "near", "outside", "around", "at", "from", "toward", "towards", "between"})
-_CUES_OF = frozenset({
-    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
-    "northern", "southern", "eastern", "western", "town", "village", "city", "province",
-    "governorate", "district", "area", "region", "desert", "valley", "outskirts", "edge", "edges",
-})
+_CUES_OF = frozenset(
+    {
+        "north",
+        "south",
+        "east",
+        "west",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "town",
+        "village",
+        "city",
+        "province",
+        "governorate",
+        "district",
+        "area",
+        "region",
+        "desert",
+        "valley",
+        "outskirts",
+        "edge",
+        "edges",
+    }
+)
 _RUN = re.compile(
     r"(?:(?:al|el|ash|as|ad|ar|at|az|an)-)?[A-Z][\w'’]+(?:[-\s\u00a0]+(?:(?:al|el|ash|as|ad|ar|at|az|an|"
     r"bin|ibn|abu|Abu)[-\s\u00a0]+)?[A-Z][\w'’]+){0,3}"
@@ -475,24 +824,26 @@ def _plausible(text: str, toks: list[tuple[int, int, str]], length: int, section
     a, b, word = toks[0]
     if len(word) < 3:
         return False
-    dateline = a == 0 and text[b: b + 1] == ","  # "HIT, Iraq -"
+    dateline = a == 0 and text[b : b + 1] == ","  # "HIT, Iraq -"
     if word.isupper() and len(word) <= 5 and section not in ("title", "heading") and not dateline:
         return False  # "ISIS"-style acronyms
     return not (word.lower() in _COMMON_WORDS and not (dateline and word.isupper()))
 
 
 def _article_start(text: str, a: int) -> int:
-    """Where a name at ``a`` starts with its Arabic article: "al-Qaim", "Al Qaim", "ash-Shaddadi"."""
+    """Where a name at ``a`` starts with its Arabic article ("al-Qaim", "Al Qaim")."""
     if a < 3 or text[a - 1] not in _ARTICLE_JOINS:
         return a
     j = a - 2
     while j >= 0 and j >= a - 5 and text[j].isalpha():
         j -= 1
-    word = text[j + 1: a - 1]
+    word = text[j + 1 : a - 1]
     if j >= 0 and (text[j].isalnum() or text[j] in "'’"):
         return a
     lw = word.lower()
-    if lw in _ARTICLE_TOKENS and (text[a - 1] != " " and text[a - 1] != "\u00a0" or lw in ("al", "el")):
+    if lw in _ARTICLE_TOKENS and (
+        (text[a - 1] != " " and text[a - 1] != "\u00a0") or lw in ("al", "el")
+    ):
         return j + 1
     return a
 
@@ -500,7 +851,11 @@ def _article_start(text: str, a: int) -> int:
 def _part_of_longer_name(text: str, a: int, b: int, section: str) -> bool:
     """ "Wadi Hauran", "Mount Sinjar", "Qasim Hamid", "Anbar Operations Command"."""
     if a > 1 and text[a - 1] in _ARTICLE_JOINS:
-        prev = text[max(0, a - 12): a - 1].rsplit(None, 1)[-1:] if text[a - 2] not in " \u00a0" else []
+        prev = (
+            text[max(0, a - 12) : a - 1].rsplit(None, 1)[-1:]
+            if text[a - 2] not in " \u00a0"
+            else []
+        )
         if prev and fold(prev[0].rsplit("-", 1)[-1]) in _GENERIC_BEFORE:
             return True
     if section in ("title", "heading"):
@@ -543,6 +898,10 @@ def _windowed(pattern: re.Pattern[str], text: str, keys_at: Iterable[int]) -> li
 
 def _other_border_follows(text: str, end: int) -> bool:
     """ "the border with Turkey": a border, but not the Iraq–Syria one."""
-    return bool(re.match(r"[\s\u00a0]+(?:with|of)[\s\u00a0]+(?:the[\s\u00a0]+)?(?:Turkey|Jordan|Iran|"
-                         r"Saudi|Kuwait|Lebanon|Israel|Kurdistan)", text[end:]))
-
+    return bool(
+        re.match(
+            r"[\s\u00a0]+(?:with|of)[\s\u00a0]+(?:the[\s\u00a0]+)?(?:Turkey|Jordan|Iran|"
+            r"Saudi|Kuwait|Lebanon|Israel|Kurdistan)",
+            text[end:],
+        )
+    )

@@ -55,13 +55,42 @@ _ATTRIBUTION = re.compile(
     r"|\b(?:said|told)[\s\u00a0]+(?:[A-Za-z-]+[\s\u00a0]+){0,8}?[A-Z][a-z]+[\s\u00a0.]*$"
 )
 # Every date expression holds one of these (a digit, a month, a weekday or a unit word).
-_DATE_KEYS = (*"0123456789", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-              "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-              "sunday", "yesterday", "today", "tonight", "day", "week", "month", "year", "decade")
+_DATE_KEYS = (
+    *"0123456789",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "yesterday",
+    "today",
+    "tonight",
+    "day",
+    "week",
+    "month",
+    "year",
+    "decade",
+)
 _OPEN_QUOTES = frozenset("\"“‘'")
 _THE_BEFORE = re.compile(r"\bthe[\s\u00a0]+$", re.IGNORECASE)
-_THE_TOWN = re.compile(r"\b(?:in|of|near|around|at|inside|across)[\s\u00a0]+(the[\s\u00a0]+(?:town|city|village))"
-                       r"(?:['’]s)?\b")
+_THE_TOWN = re.compile(
+    r"\b(?:in|of|near|around|at|inside|across)[\s\u00a0]+(the[\s\u00a0]+(?:town|city|village))"
+    r"(?:['’]s)?\b"
+)
 _SINCE = re.compile(r"\b[Ss]ince\b(?:(?![.;]).)*$")
 _REL_CLAUSE = re.compile(r"\b(?:which|when|where|that|who)[\s\u00a0]+$", re.IGNORECASE)
 
@@ -120,9 +149,15 @@ class Extractor:
         """Features and unresolved mentions of one article."""
         sentences = split_sentences(article)
         hints = self.hints.scan(article.text, [(s.start, s.end) for s in sentences])
-        found = self.matcher.find(article.text, sentences, outlets=[article.outlet or ""], hints=hints)
-        resolved = resolve(found.mentions, self.gazetteer, {s.index: s.text for s in sentences},
-                           {s.index: s.start for s in sentences})
+        found = self.matcher.find(
+            article.text, sentences, outlets=[article.outlet or ""], hints=hints
+        )
+        resolved = resolve(
+            found.mentions,
+            self.gazetteer,
+            {s.index: s.text for s in sentences},
+            {s.index: s.start for s in sentences},
+        )
         published = estimate_published(article, sentences)
 
         by_sentence: dict[int, list[Resolved]] = defaultdict(list)
@@ -139,7 +174,12 @@ class Extractor:
                 continue
             spk = speakers.speaker_of(s.text, hints[s.index]) if s.section == "body" else None
             prev = sentences[s.index - 1] if s.index else None
-            if spk is None and s.text[:1] in _OPEN_QUOTES and prev and prev.paragraph == s.paragraph:
+            if (
+                spk is None
+                and s.text[:1] in _OPEN_QUOTES
+                and prev
+                and prev.paragraph == s.paragraph
+            ):
                 spk = speaker_of.get(prev.index)  # the quotation goes on
             speaker_of[s.index] = spk
             if s.section not in EVENT_SECTIONS:
@@ -148,8 +188,9 @@ class Extractor:
             for trig in triggers:
                 trig = self._anaphoric_strike(s, trig, evidence)
                 att = _ATTRIBUTION.search(s.text, trig.end - s.start)
-                places, rule = link_places(s, trig, by_sentence[s.index],
-                                           s.start + att.start() if att else None)
+                places, rule = link_places(
+                    s, trig, by_sentence[s.index], s.start + att.start() if att else None
+                )
                 if not places:
                     places, rule = self._the_town(s, trig, resolved)
                 if not places and s.section == "title":
@@ -160,20 +201,36 @@ class Extractor:
                     places, rule = self._main_place(s, resolved)
                 if not places:
                     continue
-                evidence.append(Evidence(
-                    sentence=s, trigger=trig, layer=trig.layer, status=status_of(s, trig),
-                    places=places, geo_rule=rule, actor=actor_of(s, trig),
-                    fatalities=event_fatalities(s, trig, triggers), speaker=speaker_of[s.index],
-                ))
+                evidence.append(
+                    Evidence(
+                        sentence=s,
+                        trigger=trig,
+                        layer=trig.layer,
+                        status=status_of(s, trig),
+                        places=places,
+                        geo_rule=rule,
+                        actor=actor_of(s, trig),
+                        fatalities=event_fatalities(s, trig, triggers),
+                        speaker=speaker_of[s.index],
+                    )
+                )
         for s in sentences:
             if s.section in MAPPED_SECTIONS:
                 dates[s.index] = _sentence_date(s, published) if "date" in hints[s.index] else None
 
         events = self._group(evidence, dates)
-        features = self._features(article, sentences, resolved, events, dates, published, speaker_of)
+        features = self._features(
+            article, sentences, resolved, events, dates, published, speaker_of
+        )
         unresolved = [
-            Unresolved(article.id, u.text, u.start, u.end, sentences[u.sentence].start,
-                       sentences[u.sentence].end)
+            Unresolved(
+                article.id,
+                u.text,
+                u.start,
+                u.end,
+                sentences[u.sentence].start,
+                sentences[u.sentence].end,
+            )
             for u in found.unresolved
         ]
         return ArticleResult(article.id, features, unresolved)
@@ -191,8 +248,9 @@ class Extractor:
         return trig
 
     @staticmethod
-    def _the_town(s: Sentence, trig: Trigger,
-                  resolved: Sequence[Resolved]) -> tuple[tuple[Resolved, ...], str]:
+    def _the_town(
+        s: Sentence, trig: Trigger, resolved: Sequence[Resolved]
+    ) -> tuple[tuple[Resolved, ...], str]:
         """ "searched houses in the town's old market": the article's main town."""
         m = _THE_TOWN.search(s.text, trig.end - s.start)
         if not m or m.start() - (trig.end - s.start) > 60:
@@ -203,14 +261,18 @@ class Extractor:
         top = max(towns, key=lambda i: towns[i])
         ref = next(r for r in resolved if r.place.id == top)
         a, b = s.start + m.start(1), s.start + m.end(1)
-        mention = Mention(a, b, s.text[m.start(1): m.end(1)], s.index, "anaphora", (top,), ref.mention.key)
-        return (Resolved(mention, ref.place, f"'{mention.text}' refers to the article's main town"),), \
-            "same-sentence"
+        mention = Mention(
+            a, b, s.text[m.start(1) : m.end(1)], s.index, "anaphora", (top,), ref.mention.key
+        )
+        return (
+            Resolved(mention, ref.place, f"'{mention.text}' refers to the article's main town"),
+        ), "same-sentence"
 
     # -- place rules 3 and 4 ------------------------------------------------------
     @staticmethod
-    def _earlier_in_paragraph(s: Sentence, sentences: Sequence[Sentence],
-                              by_sentence: dict[int, list[Resolved]]) -> tuple[tuple[Resolved, ...], str]:
+    def _earlier_in_paragraph(
+        s: Sentence, sentences: Sequence[Sentence], by_sentence: dict[int, list[Resolved]]
+    ) -> tuple[tuple[Resolved, ...], str]:
         for k in range(s.index - 1, -1, -1):
             prev = sentences[k]
             if prev.paragraph != s.paragraph:
@@ -225,7 +287,9 @@ class Extractor:
         if not pool:
             return (), ""
         # the nearest mention before the sentence, else the nearest after it
-        nearest = min(pool, key=lambda r: (r.mention.start > s.start, abs(r.mention.start - s.start)))
+        nearest = min(
+            pool, key=lambda r: (r.mention.start > s.start, abs(r.mention.start - s.start))
+        )
         return (nearest,), "article-main-place"
 
     # -- events -------------------------------------------------------------------
@@ -235,7 +299,9 @@ class Extractor:
             self._intersects[key] = a.id == b.id or bool(a.geometry.intersects(b.geometry))
         return self._intersects[key]
 
-    def _group(self, evidence: list[Evidence], dates: dict[int, DateMention | None]) -> list[_Event]:
+    def _group(
+        self, evidence: list[Evidence], dates: dict[int, DateMention | None]
+    ) -> list[_Event]:
         """Evidence of one real-world event: same layer and status, and the same
         explicit date, or compatible places in the same or next paragraph."""
         parent = list(range(len(evidence)))
@@ -254,9 +320,17 @@ class Extractor:
                 da, db = dates.get(a.sentence.index), dates.get(b.sentence.index)
                 same_date = bool(da and db and _date_key(da.text) == _date_key(db.text))
                 near = abs(a.sentence.paragraph - b.sentence.paragraph) <= 1 or "title" in (
-                    a.sentence.section, b.sentence.section)
-                places_ok = any(self._compatible(p.place, q.place) for p in a.places for q in b.places)
-                if same_date and places_ok or (near and places_ok and (not da or not db or same_date)):
+                    a.sentence.section,
+                    b.sentence.section,
+                )
+                places_ok = any(
+                    self._compatible(p.place, q.place) for p in a.places for q in b.places
+                )
+                if (
+                    (same_date
+                    and places_ok)
+                    or (near and places_ok and (not da or not db or same_date))
+                ):
                     parent[find(j)] = find(i)
         groups: dict[int, list[Evidence]] = {}
         for i, e in enumerate(evidence):
@@ -274,12 +348,23 @@ class Extractor:
         return events
 
     # -- features -----------------------------------------------------------------
-    def _features(self, article: Article, sentences: Sequence[Sentence], resolved: Sequence[Resolved],
-                  events: list[_Event], dates: dict[int, DateMention | None], published: DateRange,
-                  speaker_of: dict[int, str | None]) -> list[Feature]:
+    def _features(
+        self,
+        article: Article,
+        sentences: Sequence[Sentence],
+        resolved: Sequence[Resolved],
+        events: list[_Event],
+        dates: dict[int, DateMention | None],
+        published: DateRange,
+        speaker_of: dict[int, str | None],
+    ) -> list[Feature]:
         feats: list[Feature] = []
         used: set[int] = set()
-        pub = published.start.isoformat() if published.precision == "day" and published.start else None
+        pub = (
+            published.start.isoformat()
+            if published.precision == "day" and published.start
+            else None
+        )
         for n, ev in enumerate(sorted(events, key=lambda e: e.evidence[0].trigger.start), start=1):
             event_id = f"{article.id}:e{n}"
             for e in ev.evidence:
@@ -287,44 +372,96 @@ class Extractor:
                     used.add(r.mention.start)
                     qs = min(r.mention.start, e.sentence.start)
                     qe = max(r.mention.end, e.sentence.end)
-                    date, date_text = (ev.date, ev.date_text) if ev.date_text else _fallback(published)
-                    feats.append(self._feature(
-                        article, r, evidence_start=e.sentence.start, layer=e.layer,
-                        status=e.status, event_id=event_id,
-                        quote_start=qs, quote_end=qe, speaker=e.speaker, actor=ev.actor,
-                        fatalities=e.fatalities, date=date, date_text=date_text, published=pub,
-                        geo_reason=f"{e.geo_rule}: {r.reason}", trigger=e.trigger.text,
-                        sub_event_type=e.trigger.sub_event_type,
-                    ))
+                    date, date_text = (
+                        (ev.date, ev.date_text) if ev.date_text else _fallback(published)
+                    )
+                    feats.append(
+                        self._feature(
+                            article,
+                            r,
+                            evidence_start=e.sentence.start,
+                            layer=e.layer,
+                            status=e.status,
+                            event_id=event_id,
+                            quote_start=qs,
+                            quote_end=qe,
+                            speaker=e.speaker,
+                            actor=ev.actor,
+                            fatalities=e.fatalities,
+                            date=date,
+                            date_text=date_text,
+                            published=pub,
+                            geo_reason=f"{e.geo_rule}: {r.reason}",
+                            trigger=e.trigger.text,
+                            sub_event_type=e.trigger.sub_event_type,
+                        )
+                    )
         for r in resolved:
             if r.mention.start in used:
                 continue
             s = sentences[r.mention.sentence]
             d = dates.get(s.index)
             date, date_text = (d.value, d.text) if d else _fallback(published)
-            feats.append(self._feature(
-                article, r, evidence_start=s.start, layer="place", status="reported", event_id=None,
-                quote_start=s.start, quote_end=s.end, speaker=speaker_of.get(s.index), actor=None,
-                fatalities=None, date=date, date_text=date_text, published=pub,
-                geo_reason=f"mention: {r.reason}", trigger=None, sub_event_type=None,
-            ))
+            feats.append(
+                self._feature(
+                    article,
+                    r,
+                    evidence_start=s.start,
+                    layer="place",
+                    status="reported",
+                    event_id=None,
+                    quote_start=s.start,
+                    quote_end=s.end,
+                    speaker=speaker_of.get(s.index),
+                    actor=None,
+                    fatalities=None,
+                    date=date,
+                    date_text=date_text,
+                    published=pub,
+                    geo_reason=f"mention: {r.reason}",
+                    trigger=None,
+                    sub_event_type=None,
+                )
+            )
         feats.sort(key=lambda f: (f.quote_start, f.mention_start, f.layer))
         unique: dict[str, Feature] = {}
         for f in feats:  # the same mention read twice for one sentence and layer
             unique.setdefault(f.feature_id, f)
         return list(unique.values())
 
-    def _feature(self, article: Article, r: Resolved, *, evidence_start: int, layer: str, status: str,
-                 event_id: str | None, quote_start: int, quote_end: int, speaker: str | None,
-                 actor: str | None, fatalities: int | None, date: DateRange, date_text: str | None,
-                 published: str | None, geo_reason: str, trigger: str | None,
-                 sub_event_type: str | None) -> Feature:
+    def _feature(
+        self,
+        article: Article,
+        r: Resolved,
+        *,
+        evidence_start: int,
+        layer: str,
+        status: str,
+        event_id: str | None,
+        quote_start: int,
+        quote_end: int,
+        speaker: str | None,
+        actor: str | None,
+        fatalities: int | None,
+        date: DateRange,
+        date_text: str | None,
+        published: str | None,
+        geo_reason: str,
+        trigger: str | None,
+        sub_event_type: str | None,
+    ) -> Feature:
         place, m = r.place, r.mention
         gaz = self.gazetteer.places
-        admin1 = place.name if place.kind == "governorate" else (
-            gaz[place.governorate].name if place.governorate in gaz else None)
-        country = place.name if place.kind == "country" else (
-            gaz[place.country].name if place.country in gaz else None)
+        admin1 = (
+            place.name
+            if place.kind == "governorate"
+            else (gaz[place.governorate].name if place.governorate in gaz else None)
+        )
+        country = (
+            place.name
+            if place.kind == "country"
+            else (gaz[place.country].name if place.country in gaz else None)
+        )
         return Feature(
             # one feature per (layer, evidence sentence, mention): stable across runs
             feature_id=f"{article.id}:{layer}:{evidence_start}:{m.start}",
@@ -373,7 +510,7 @@ def _sentence_date(s: Sentence, published: DateRange) -> DateMention | None:
     "Since <date>" is an interval from that date to the publication.
     """
     for d in find_dates(s.text, offset=s.start, published=published):
-        before = s.text[max(0, d.start - s.start - 60): d.start - s.start]
+        before = s.text[max(0, d.start - s.start - 60) : d.start - s.start]
         if _REL_CLAUSE.search(before[-12:]):
             continue
         if _SINCE.search(before) and d.value.start is not None:

@@ -26,9 +26,11 @@ from bordermap.gazetteer import Gazetteer, Place
 from bordermap.mentions import Mention
 
 # "crossing" right after the name, perhaps after its twin: "al-Qaim–Albu Kamal border crossing"
-_CROSSING_CUE = re.compile(r"(?:[\s\u00a0]*[-–/][\s\u00a0]*(?:al-)?[A-Z][\w'’-]*(?:[\s\u00a0][A-Z][\w'’-]*)?)?"
-                           r"[\s\u00a0]+(?:border[\s\u00a0]+)?(?:crossings?|post|gate|point|terminal)\b",
-                           re.IGNORECASE)
+_CROSSING_CUE = re.compile(
+    r"(?:[\s\u00a0]*[-–/][\s\u00a0]*(?:al-)?[A-Z][\w'’-]*(?:[\s\u00a0][A-Z][\w'’-]*)?)?"
+    r"[\s\u00a0]+(?:border[\s\u00a0]+)?(?:crossings?|post|gate|point|terminal)\b",
+    re.IGNORECASE,
+)
 _PHRASE_REASON = {
     "border": "a description of the Iraq–Syria border, drawn as the border strip",
     "cross-border": "a cross-border phrase, drawn as the far side of the border strip",
@@ -86,22 +88,29 @@ class _Context:
         gov = place.id if place.kind == "governorate" else place.governorate
         parts: list[tuple[float, str]] = []
         if country and self.countries[country]:
-            parts.append((3.0 * self.countries[country], f"the article names {country} or places in it"))
+            parts.append(
+                (3.0 * self.countries[country], f"the article names {country} or places in it")
+            )
         if gov and self.governorates[gov]:
             parts.append((2.0 * self.governorates[gov], f"the article names {gov} or places in it"))
         if self.points and place.kind in ("town", "crossing"):
             here = _point(place)
             near = sum(1 for p in self.points if _km(here, p) < 150.0)
             if near:
-                parts.append((1.0 * near, f"{near} other place(s) of the article lie within 150 km"))
+                parts.append(
+                    (1.0 * near, f"{near} other place(s) of the article lie within 150 km")
+                )
         total = sum(p[0] for p in parts)
         reason = max(parts)[1] if parts else ""
         return total, reason
 
 
-def resolve(mentions: Sequence[Mention], gazetteer: Gazetteer,
-            sentence_text: Mapping[int, str] | None = None,
-            sentence_start: Mapping[int, int] | None = None) -> list[Resolved]:
+def resolve(
+    mentions: Sequence[Mention],
+    gazetteer: Gazetteer,
+    sentence_text: Mapping[int, str] | None = None,
+    sentence_start: Mapping[int, int] | None = None,
+) -> list[Resolved]:
     """Resolve every mention of one article.
 
     Parameters
@@ -130,7 +139,10 @@ def resolve(mentions: Sequence[Mention], gazetteer: Gazetteer,
             reason = _PHRASE_REASON.get(m.kind, "the only entry with this name")
             out.append(Resolved(m, places[0], reason))
             continue
-        after = (sentence_text or {}).get(m.sentence, ""), m.end - (sentence_start or {}).get(m.sentence, 0)
+        after = (
+            (sentence_text or {}).get(m.sentence, ""),
+            m.end - (sentence_start or {}).get(m.sentence, 0),
+        )
         crossings = [p for p in places if p.kind == "crossing"]
         if crossings and _CROSSING_CUE.match(after[0], after[1]):
             out.append(Resolved(m, crossings[0], "the sentence speaks of a crossing"))
