@@ -394,7 +394,10 @@ def estimate_published(article: Article, sentences: Sequence[Sentence]) -> DateR
     starts = [s.start for s in eligible]
     absolute: list[tuple[DateRange, Sentence]] = []
     relative: list[tuple[tuple[_Delta, _Delta], Sentence]] = []
-    for x in _scan(article.text, 0):  # one pass over the text, then find each one's sentence
+    if not eligible:
+        return UNKNOWN
+    # One pass over the text the sentences cover, then find each expression's sentence.
+    for x in _scan(article.text, 0, eligible[0].start, eligible[-1].end):
         k = bisect_right(starts, x.start) - 1
         if k < 0 or x.end > eligible[k].end:
             continue
@@ -436,8 +439,8 @@ def estimate_published(article: Article, sentences: Sequence[Sentence]) -> DateR
 # --------------------------------------------------------------------------- scanning
 
 
-def _scan(text: str, offset: int) -> list[_Expression]:
-    """The expressions ``_DATE.finditer(text)`` would find, found faster.
+def _scan(text: str, offset: int, start: int = 0, end: int | None = None) -> list[_Expression]:
+    """The expressions ``_DATE.finditer(text, start, end)`` would find, found faster.
 
     Every expression holds a core token (a digit, a month or weekday name, a unit word)
     at most ``_MAX_PREFIX`` characters after its start, preceded only by words from
@@ -445,24 +448,25 @@ def _scan(text: str, offset: int) -> list[_Expression]:
     per position, at the core's word and the run of such words just before it; the
     result is the same as a full scan (a test checks this).
     """
-    first = _CORE.search(text)
-    cores = [] if first is None else [m.start() for m in _CORE.finditer(text, first.start())]
+    if end is None:
+        end = len(text)
+    first = _CORE.search(text, start, end)
+    cores = [] if first is None else [m.start() for m in _CORE.finditer(text, first.start(), end)]
     for word in _CORE_WORDS:
-        if word in text:  # rarely: the test is cheaper than a find
-            i = text.find(word)
-            while i >= 0:
-                cores.append(i)
-                i = text.find(word, i + 1)
+        i = text.find(word, start, end)
+        while i >= 0:
+            cores.append(i)
+            i = text.find(word, i + 1, end)
     if not cores:
         return []
     cores.sort()
     out: list[_Expression] = []
-    done = 0  # every match start before this has been tried (or lies in a match)
+    done = start  # every match start before this has been tried (or lies in a match)
     for core in cores:
         if core < done:
             continue
-        for start in _candidate_starts(text, core, max(done, core - _MAX_PREFIX)):
-            m = _pattern_at(text, start).match(text, start)
+        for candidate in _candidate_starts(text, core, max(done, core - _MAX_PREFIX)):
+            m = _pattern_at(text, candidate).match(text, candidate, end)
             if m is not None:
                 x = _expression(m, offset)
                 if x is not None:
@@ -785,7 +789,7 @@ def _ago_deltas(modifier: str | None, number: str, unit: str) -> tuple[_Delta, _
 
 # --------------------------------------------------------------------------- anchor pairs
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_PUNCTUATION = "\"'“”‘’«»()[]{}.,;:!?…-–—"
 _STOPWORDS = frozenset(
     [
         "a",
@@ -949,5 +953,9 @@ _STOPWORDS = frozenset(
 
 def _content_pairs(text: str) -> frozenset[tuple[str, str]]:
     """Consecutive content words (stopwords and date words removed) as pairs."""
-    words = [w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS]
+    words = [
+        w
+        for w in (token.strip(_PUNCTUATION) for token in text.lower().split())
+        if w[:1].isalpha() and w not in _STOPWORDS
+    ]
     return frozenset(pairwise(words))
