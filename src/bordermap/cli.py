@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from bordermap import articles, export, gazetteer, pipeline
 from bordermap.errors import ArticleError, GazetteerError
+from bordermap.eval_cli import add_eval_parser
 from bordermap.features import LAYERS
 from bordermap.ingest import add_ingest_parser
 
@@ -304,4 +305,8 @@ def _print_summary(tally: _Tally, count: int, out: str, fmt: str) -> None:
 
 # Every command of ``bordermap``: each adds its subparser and sets ``run``. The store's
 # ``ingest PATH... [--db FILE]`` and the evaluation's ``eval`` go here, from their modules.
-COMMANDS: tuple[Callable[[SubParsers], None], ...] = (add_extract_parser, add_ingest_parser)
+COMMANDS: tuple[Callable[[SubParsers], None], ...] = (
+    add_extract_parser,
+    add_ingest_parser,
+    add_eval_parser,
+)
