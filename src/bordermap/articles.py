@@ -12,9 +12,12 @@ for BOM-less files. Front matter stays in the text.
 
 Structure recognition splits the text into non-overlapping :class:`Section` spans in
 order that together hold every non-blank character: the front matter, a kicker (a
-short section label above the headline), the title, a byline, photo captions,
-subheadings, body paragraphs, "Related:"/"Read more" lines, and the end matter
-(reader comments, share links, "Do you like this article?") up to the end of the text.
+short section label above the headline), the title, a byline, photo captions (one
+section per paragraph), subheadings, body text (one section per run of body paragraphs
+between the other kinds; sentences carry their paragraph number), "Related:"/"Read
+more" lines, and the end matter (reader comments, share links, "Do you like this
+article?") from its first line to the end of the text. Title, kicker, byline, heading
+and related sections are single lines.
 """
 
 from __future__ import annotations

@@ -72,113 +72,41 @@ class DateMention:
 
 # --------------------------------------------------------------------------- the patterns
 
-_MONTH_NAMES = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+def _phrases(text: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in text.split(","))
+
+
+_MONTH_NAMES = _words(
+    "January February March April May June July August September October November December"
+)
 _MONTH_NUMBER = {name: i + 1 for i, name in enumerate(_MONTH_NAMES)}
 _MONTH_NUMBER.update({name[:3]: i + 1 for i, name in enumerate(_MONTH_NAMES)})
 _MONTH_NUMBER["Sept"] = 9
-_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-_NUMBER_WORDS = [
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-]
+_WEEKDAYS = _words("Monday Tuesday Wednesday Thursday Friday Saturday Sunday")
+_NUMBER_WORDS = _words(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty"
+)
+# How many: (at least, at most).
 _NUMBER_VALUE: dict[str, tuple[int, int]] = {w: (i + 1, i + 1) for i, w in enumerate(_NUMBER_WORDS)}
 _NUMBER_VALUE.update({"a": (1, 1), "an": (1, 1), "a few": (2, 4), "few": (2, 4), "several": (3, 7)})
 _NUMBER_VALUE.update({"a couple of": (2, 2), "a couple": (2, 2), "couple of": (2, 2)})
-_MODIFIERS = (
-    "over",
-    "more than",
-    "nearly",
-    "almost",
-    "about",
-    "around",
-    "some",
-    "roughly",
-    "approximately",
-    "less than",
-    "at least",
-    "under",
-    "just over",
-    "just under",
+_MODIFIERS = _phrases(
+    "over, more than, nearly, almost, about, around, some, roughly, approximately, less than, "
+    "at least, under, just over, just under"
 )
-_YEAR_CONTEXT = (
-    "in",
-    "since",
-    "during",
-    "by",
-    "until",
-    "till",
-    "from",
-    "through",
-    "throughout",
-    "of",
-    "before",
-    "after",
-    "around",
-    "circa",
-    "early",
-    "late",
-    "mid",
-    "spring",
-    "summer",
-    "autumn",
-    "fall",
-    "winter",
-    "the end of",
-    "the beginning of",
-    "the start of",
-    "the year",
-    "the first half of",
-    "the second half of",
+_YEAR_CONTEXT = _phrases(
+    "in, since, during, by, until, till, from, through, throughout, of, before, after, around, "
+    "circa, early, late, mid, spring, summer, autumn, fall, winter, the end of, the beginning of, "
+    "the start of, the year, the first half of, the second half of"
 )
-_MONTH_CONTEXT = (
-    "in",
-    "since",
-    "during",
-    "by",
-    "until",
-    "till",
-    "from",
-    "through",
-    "of",
-    "last",
-    "this",
-    "early",
-    "late",
-    "mid",
-    "before",
-    "after",
-    "on",
+_MONTH_CONTEXT = _words(
+    "in since during by until till from through of last this early late mid before after on"
 )
 
 
@@ -285,10 +213,12 @@ _WORD_AT = re.compile(r"\w+")
 # words are found with str.find.
 _CORE = re.compile(
     "|".join(
-        [rf"{d}\d*" for d in range(10)]
-        + [m[:3] for m in _MONTH_NAMES]
-        + _WEEKDAYS
-        + ["Yesterday", "Today", "Tonight"]
+        [
+            *(rf"{d}\d*" for d in range(10)),
+            *(m[:3] for m in _MONTH_NAMES),
+            *_WEEKDAYS,
+            *("Yesterday", "Today", "Tonight"),
+        ]
     )
 )
 _CORE_WORDS = ("day", "week", "month", "year", "decade", "tonight")
@@ -526,7 +456,7 @@ def _could_precede_core(word: str) -> bool:
 
 
 def _expression(m: re.Match[str], offset: int) -> _Expression | None:
-    kind = m.lastgroup  # the outermost group of the alternative that matched
+    kind = m.lastgroup or ""  # the outermost group of the alternative that matched
     span = m.span(kind)
     if kind == "dmy" or kind == "mdy":
         day_text, month_text, year_text = (
@@ -588,8 +518,7 @@ def _expression(m: re.Match[str], offset: int) -> _Expression | None:
         if unit == "month":
 
             def month_of(a: dt.date) -> tuple[dt.date, dt.date]:
-                r = _month_range(a.year, a.month, "month")
-                first = _add_months(r.start, -back) if r.start else a
+                first = _add_months(a.replace(day=1), -back)
                 return first, _month_end(first)
 
             return _anchored(m, span, offset, month_of, "month")
@@ -792,162 +721,20 @@ def _ago_deltas(modifier: str | None, number: str, unit: str) -> tuple[_Delta, _
 _PUNCTUATION = "\"'“”‘’«»()[]{}.,;:!?…-–—"
 _STOPWORDS = frozenset(
     [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "nor",
-        "of",
-        "in",
-        "on",
-        "at",
-        "to",
-        "for",
-        "from",
-        "by",
-        "with",
-        "without",
-        "within",
-        "into",
-        "onto",
-        "over",
-        "under",
-        "about",
-        "above",
-        "below",
-        "after",
-        "before",
-        "since",
-        "until",
-        "during",
-        "through",
-        "throughout",
-        "across",
-        "along",
-        "against",
-        "among",
-        "between",
-        "as",
-        "than",
-        "that",
-        "this",
-        "these",
-        "those",
-        "there",
-        "here",
-        "it",
-        "its",
-        "it's",
-        "he",
-        "she",
-        "they",
-        "them",
-        "his",
-        "her",
-        "their",
-        "our",
-        "we",
-        "us",
-        "you",
-        "your",
-        "i",
-        "me",
-        "my",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "has",
-        "have",
-        "had",
-        "do",
-        "does",
-        "did",
-        "not",
-        "no",
-        "so",
-        "if",
-        "then",
-        "when",
-        "while",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "what",
-        "where",
-        "why",
-        "how",
-        "also",
-        "said",
-        "says",
-        "say",
-        "told",
-        "tells",
-        "according",
-        "more",
-        "most",
-        "less",
-        "least",
-        "some",
-        "any",
-        "all",
-        "each",
-        "every",
-        "other",
-        "such",
-        "only",
-        "just",
-        "very",
-        "can",
-        "could",
-        "will",
-        "would",
-        "shall",
-        "should",
-        "may",
-        "might",
-        "must",
-        "ago",
-        "year",
-        "years",
-        "month",
-        "months",
-        "week",
-        "weeks",
-        "day",
-        "days",
-        "decade",
-        "decades",
-        "last",
-        "earlier",
-        "later",
-        "early",
-        "late",
-        "mid",
-        "past",
-        "recent",
-        "recently",
-        "today",
-        "yesterday",
-        "tonight",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
+        *_words(
+            "a an the and or but nor of in on at to for from by with without within into onto over "
+            "under about above below after before since until during through throughout across "
+            "along against among between as than that this these those there here it its it's he "
+            "she they them his her their our we us you your i me my is are was were be been being "
+            "has have had do does did not no so if then when while which who whom whose what where "
+            "why how also said says say told tells according more most less least some any all "
+            "each every other such only just very can could will would shall should may might must "
+            "ago year years month months week weeks day days decade decades last earlier later "
+            "early late mid past recent recently today yesterday tonight one two three four five "
+            "six seven eight nine ten"
+        ),
+        *(w.lower() for w in _MONTH_NAMES + _WEEKDAYS),
     ]
-    + [w.lower() for w in _MONTH_NAMES + _WEEKDAYS]
 )
 
 

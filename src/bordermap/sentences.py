@@ -53,114 +53,28 @@ _OPENERS = frozenset("\"'“‘«([")
 _PREV_TOKEN = re.compile(r"[A-Za-z][A-Za-z.]*$")
 _NEXT_WORD = re.compile(r"[A-Za-z]+")
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Longer than every abbreviation below.
 _LONG_WORD = 7
 # Abbreviations after which a capitalised word does not start a new sentence.
-_TITLE_ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "messrs",
-        "dr",
-        "gen",
-        "col",
-        "lt",
-        "maj",
-        "brig",
-        "sgt",
-        "capt",
-        "cpt",
-        "cmdr",
-        "cdr",
-        "adm",
-        "lieut",
-        "cpl",
-        "pvt",
-        "prof",
-        "rev",
-        "sen",
-        "rep",
-        "gov",
-        "pres",
-        "amb",
-        "gen'l",
-        "st",
-        "mt",
-        "ft",
-        "vs",
-        "v",
-        "approx",
-        "est",
-        "fig",
-        "dept",
-        "hon",
-    ]
+_TITLE_ABBREVIATIONS = _words(
+    "mr mrs ms messrs dr gen col lt maj brig sgt capt cpt cmdr cdr adm lieut cpl pvt prof rev "
+    "sen rep gov pres amb st mt ft vs v approx est fig dept hon cf viz"
 )
 # Abbreviations that do not end a sentence before a number ("No. 5", "Jan. 12").
-_NUMBER_ABBREVIATIONS = frozenset(
-    [
-        "no",
-        "nos",
-        "art",
-        "vol",
-        "p",
-        "pp",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    ]
+_NUMBER_ABBREVIATIONS = _words(
+    "no nos art vol p pp jan feb mar apr jun jul aug sep sept oct nov dec"
 )
 # Dotted abbreviations that never end a sentence.
-_NEVER_FINAL = frozenset({"e.g", "i.e", "cf", "viz", "c.f"})
+_NEVER_FINAL = _words("e.g i.e c.f")
 # After a dotted acronym ("U.S.", "a.m.") a sentence ends only before one of these.
-_SENTENCE_STARTERS = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "it",
-        "he",
-        "she",
-        "they",
-        "we",
-        "i",
-        "this",
-        "that",
-        "these",
-        "those",
-        "there",
-        "in",
-        "on",
-        "at",
-        "but",
-        "and",
-        "so",
-        "yet",
-        "however",
-        "meanwhile",
-        "his",
-        "her",
-        "their",
-        "its",
-        "our",
-        "as",
-        "after",
-        "before",
-        "when",
-        "while",
-        "since",
-        "if",
-    ]
+_SENTENCE_STARTERS = _words(
+    "the a an it he she they we i this that these those there in on at but and so yet "
+    "however meanwhile his her their its our as after before when while since if"
 )
 
 
