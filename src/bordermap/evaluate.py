@@ -16,7 +16,7 @@ Three parts, kept apart:
 The rules (stated again in ``docs/gold-format.md``):
 
 * Toponym recognition: a predicted span matches a gold toponym when they overlap, one
-  to one (a maximum matching, larger overlaps first). A predicted span that overlaps a
+  to one (a maximum matching that prefers larger overlaps). A predicted span that overlaps a
   negative is a false positive and matches nothing. Gold toponyms without a place id
   (``"unresolvable"``) count like any other.
 * Toponym resolution, over the matched gold toponyms that have coordinates: the error
@@ -335,9 +335,10 @@ def distance_km(lat: float, lon: float, geometry: BaseGeometry | None) -> float:
 def auc(errors_km: Sequence[float]) -> float | None:
     """Area under the curve of the sorted, log-scaled error distances (Gritta et al. 2017).
 
-    ``trapz(sorted(ln(1 + e))) / (ln(MAX_ERROR_KM) · (n − 1))``: 0 when every error is 0,
-    1 when every error is :data:`MAX_ERROR_KM`; lower is better. One error ``e`` gives
-    ``ln(1 + e) / ln(MAX_ERROR_KM)``; no errors give None.
+    ``trapz(sorted(ln(1 + e))) / (ln(MAX_ERROR_KM) · (n − 1))``, exactly as the authors'
+    code: 0 when every error is 0, ``ln 20040 / ln 20039`` (1.0000050) when every error is
+    :data:`MAX_ERROR_KM`; lower is better. One error ``e`` gives ``ln(1 + e) / ln 20039``;
+    no errors give None.
     """
     if not errors_km:
         return None
@@ -364,28 +365,38 @@ def _overlap(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
     return max(0, min(a_end, b_end) - max(a_start, b_start))
 
 
-def _max_matching(candidates: Sequence[Sequence[int]], n_right: int) -> dict[int, int]:
-    """A maximum one-to-one matching, left index → right index (Kuhn's augmenting paths).
+def _max_matching(pairs: Iterable[tuple[float, int, int]]) -> dict[int, int]:
+    """A maximum one-to-one matching, left index → right index, that prefers heavy pairs.
 
-    ``candidates[i]`` lists the right indices left ``i`` may match, in order of
-    preference; earlier left items and earlier candidates win ties.
+    ``pairs`` are the allowed ``(weight, left, right)`` pairs. The heaviest pairs are
+    taken greedily first (ties: smaller indices), then augmenting paths (Kuhn) add a
+    pair wherever the matching can still grow, so the count is always the largest
+    possible and a pair is only given up to make room for one more.
     """
-    right_of: list[int | None] = [None] * n_right
+    ordered = sorted(pairs, key=lambda p: (-p[0], p[1], p[2]))
+    options: dict[int, list[int]] = {}
+    for _, i, j in ordered:
+        options.setdefault(i, []).append(j)
+    left_of: dict[int, int] = {}  # right → left
+    right_of: dict[int, int] = {}  # left → right
+    for _, i, j in ordered:
+        if i not in right_of and j not in left_of:
+            right_of[i], left_of[j] = j, i
 
     def augment(i: int, seen: set[int]) -> bool:
-        for j in candidates[i]:
+        for j in options[i]:
             if j in seen:
                 continue
             seen.add(j)
-            owner = right_of[j]
-            if owner is None or augment(owner, seen):
-                right_of[j] = i
+            if j not in left_of or augment(left_of[j], seen):
+                left_of[j], right_of[i] = i, j
                 return True
         return False
 
-    for i in range(len(candidates)):
-        augment(i, set())
-    return {i: j for j, i in enumerate(right_of) if i is not None}
+    for i in sorted(options):
+        if i not in right_of:
+            augment(i, set())
+    return right_of
 
 
 # --------------------------------------------------------------------------- tallies
@@ -526,15 +537,13 @@ def _score_toponyms(gold: Gold, predicted: Iterable[PredictedToponym]) -> _Topon
     on_negative = [
         any(_overlap(p.start, p.end, n.start, n.end) for n in gold.negatives) for p in preds
     ]
-    candidates = []
-    for p, neg in zip(preds, on_negative, strict=True):
-        overlaps = [] if neg else [
-            (-_overlap(p.start, p.end, g.start, g.end), j)
-            for j, g in enumerate(gold.toponyms)
-            if _overlap(p.start, p.end, g.start, g.end)
-        ]
-        candidates.append([j for _, j in sorted(overlaps)])
-    matched = _max_matching(candidates, len(gold.toponyms))
+    matched = _max_matching(
+        (float(_overlap(p.start, p.end, g.start, g.end)), i, j)
+        for i, (p, neg) in enumerate(zip(preds, on_negative, strict=True))
+        if not neg
+        for j, g in enumerate(gold.toponyms)
+        if _overlap(p.start, p.end, g.start, g.end)
+    )
     gold_to_pred = {j: i for i, j in matched.items()}
     errors: list[float] = []
     far: list[tuple[GoldToponym, float]] = []
@@ -584,11 +593,24 @@ def event_matches(predicted: PredictedEvent, gold: GoldEvent) -> bool:
     return False
 
 
+def _evidence_overlap(predicted: PredictedEvent, gold: GoldEvent) -> int:
+    """Characters the predicted quotes share with the gold evidence (prefers the closer match)."""
+    return sum(
+        _overlap(e.quote_start, e.quote_end, s.start, s.end)
+        for e in predicted.evidence
+        for s in gold.evidence
+    )
+
+
 def _score_events(gold: Gold, predicted: Iterable[PredictedEvent]) -> _EventScore:
     """Event matches (one to one) per layer, and the dates of the matched ones."""
     preds = [p for p in predicted if p.layer in EVENT_LAYERS]
-    candidates = [[j for j, g in enumerate(gold.events) if event_matches(p, g)] for p in preds]
-    matched = _max_matching(candidates, len(gold.events))
+    matched = _max_matching(
+        (float(_evidence_overlap(p, g)), i, j)
+        for i, p in enumerate(preds)
+        for j, g in enumerate(gold.events)
+        if event_matches(p, g)
+    )
     per_layer: dict[str, PRF] = {}
     for layer in EVENT_LAYERS:
         tp = sum(1 for i in matched if preds[i].layer == layer)
