@@ -737,11 +737,13 @@ EVENT_HEADER = (
 )
 
 
-def _fmt(value: float | None, digits: int = 3) -> str:
+def format_score(value: float | None, digits: int = 3) -> str:
+    """A score to ``digits`` places, or "n/a"."""
     return "n/a" if value is None else f"{value:.{digits}f}"
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """Lines of a plain-text table: the first column left-aligned, the others right-aligned."""
     widths = [max(len(header[i]), *(len(r[i]) for r in rows)) for i in range(len(header))]
 
     def line(cells: Sequence[str]) -> str:
@@ -754,44 +756,44 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 
 def format_report(report: Report) -> str:
     """The report as text: a toponym table, an event table and a per-layer table."""
+    f = format_score
     scored = [(a.article_id, a.tally) for a in report.articles]
     scored.append(("overall", report.overall))
 
     top_rows = []
-    for name, t in scored:
-        m = metrics(t)
-        top_rows.append([
-            name, str(t.toponyms.tp + t.toponyms.fn), str(t.toponyms.tp + t.toponyms.fp),
-            str(t.toponyms.tp), str(t.toponyms.fp), str(t.negative_hits), str(t.toponyms.fn),
-            _fmt(m["toponym_precision"]), _fmt(m["toponym_recall"]), _fmt(m["toponym_f1"]),
-            str(len(t.errors_km)), _fmt(m["acc161"]), _fmt(m["auc"]),
-        ])
     ev_rows = []
     for name, t in scored:
         m = metrics(t)
+        top = t.toponyms
+        top_rows.append([
+            name, str(top.tp + top.fn), str(top.tp + top.fp), str(top.tp), str(top.fp),
+            str(t.negative_hits), str(top.fn),
+            f(m["toponym_precision"]), f(m["toponym_recall"]), f(m["toponym_f1"]),
+            str(len(t.errors_km)), f(m["acc161"]), f(m["auc"]),
+        ])
         e = t.all_events
         ev_rows.append([
             name, str(e.tp + e.fn), str(e.tp + e.fp), str(e.tp),
-            _fmt(m["event_precision"]), _fmt(m["event_recall"]), _fmt(m["event_f1"]),
-            *(_fmt(m[f"{layer}_f1"]) for layer in EVENT_LAYERS),
-            str(t.dates_total), _fmt(m["date_accuracy"]),
+            f(m["event_precision"]), f(m["event_recall"]), f(m["event_f1"]),
+            *(f(m[f"{layer}_f1"]) for layer in EVENT_LAYERS),
+            str(t.dates_total), f(m["date_accuracy"]),
         ])
     overall = report.overall
     om = metrics(overall)
     layer_rows = [
         [layer, str(prf.tp + prf.fn), str(prf.tp + prf.fp), str(prf.tp),
-         _fmt(om[f"{layer}_precision"]), _fmt(om[f"{layer}_recall"]), _fmt(om[f"{layer}_f1"])]
+         f(om[f"{layer}_precision"]), f(om[f"{layer}_recall"]), f(om[f"{layer}_f1"])]
         for layer in EVENT_LAYERS
         for prf in [overall.events.get(layer, PRF())]
     ]
     lines = [TOPONYM_HEADER, ""]
-    lines += _table(["article", "gold", "pred", "TP", "FP", "neg", "FN", "P", "R", "F1", "n",
-                     "acc@161", "AUC"], top_rows)
+    lines += text_table(["article", "gold", "pred", "TP", "FP", "neg", "FN", "P", "R", "F1", "n",
+                         "acc@161", "AUC"], top_rows)
     lines += ["", EVENT_HEADER, ""]
-    lines += _table(["article", "gold", "pred", "TP", "P", "R", "F1", "strike F1", "outpost F1",
-                     "sweep F1", "n", "date acc"], ev_rows)
+    lines += text_table(["article", "gold", "pred", "TP", "P", "R", "F1", "strike F1",
+                         "outpost F1", "sweep F1", "n", "date acc"], ev_rows)
     lines += ["", "Events per layer, all articles", ""]
-    lines += _table(["layer", "gold", "pred", "TP", "P", "R", "F1"], layer_rows)
+    lines += text_table(["layer", "gold", "pred", "TP", "P", "R", "F1"], layer_rows)
     return "\n".join(lines)
 
 
