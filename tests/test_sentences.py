@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bordermap.articles import Article, Section, parse_article, read_article
+from bordermap.articles import SECTION_KINDS, Article, Section, parse_article, read_article
 from bordermap.errors import ArticleError
 from bordermap.sentences import Sentence, split_sentences, split_text
 
@@ -306,3 +307,24 @@ def test_property_parsed_articles(text: str) -> None:
     check_invariants(article, sentences)
     for s in sentences:
         assert s.section in {x.kind for x in article.sections} - {"front_matter"}
+
+
+@st.composite
+def sectioned_articles(draw: st.DrawFn) -> Article:
+    """Any text cut into sections of any kinds at any points (not only line ends)."""
+    text = draw(ANY_TEXT)
+    cuts = sorted(draw(st.sets(st.integers(0, len(text)), max_size=8)) | {0, len(text)})
+    sections = tuple(
+        Section(draw(st.sampled_from(SECTION_KINDS)), a, b) for a, b in pairwise(cuts) if a < b
+    )
+    return Article("x", None, text, None, None, None, None, None, sections, "")
+
+
+@settings(max_examples=400, deadline=None)
+@given(sectioned_articles())
+def test_property_any_sections(article: Article) -> None:
+    sentences = split_sentences(article)
+    check_invariants(article, sentences)
+    for s in sentences:
+        section = next(x for x in article.sections if x.start <= s.start < x.end)
+        assert s.end <= section.end and s.section == section.kind != "front_matter"

@@ -104,7 +104,13 @@ def split_sentences(article: Article) -> tuple[Sentence, ...]:
         if kind == "front_matter":
             continue
         if kind in LINE_SECTIONS:
-            pieces = [m.span() for m in _LINE.finditer(text, start, end)]
+            if text.find("\n", start, end) < 0:  # one line
+                piece = text[start:end]
+                stripped = piece.strip()
+                first = start + len(piece) - len(piece.lstrip())
+                pieces = [(first, first + len(stripped))] if stripped else []
+            else:
+                pieces = [m.span() for m in _LINE.finditer(text, start, end)]
         else:
             pieces = _split_span(text, start, end)
         spans.extend((s, e, kind) for s, e in pieces)
