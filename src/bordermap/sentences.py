@@ -107,8 +107,8 @@ def split_sentences(article: Article) -> tuple[Sentence, ...]:
             if text.find("\n", start, end) < 0:  # one line
                 piece = text[start:end]
                 stripped = piece.strip()
-                first = start + len(piece) - len(piece.lstrip())
-                pieces = [(first, first + len(stripped))] if stripped else []
+                left = start + len(piece) - len(piece.lstrip())
+                pieces = [(left, left + len(stripped))] if stripped else []
             else:
                 pieces = [m.span() for m in _LINE.finditer(text, start, end)]
         else:
