@@ -350,18 +350,30 @@ def test_front_matter_offsets_index_whole_text() -> None:
 # --------------------------------------------------------------------------- reading files
 
 
-def test_bom_is_removed_and_offsets_follow(tmp_path: Path) -> None:
+def test_bom_is_kept_and_offsets_follow_read_text(tmp_path: Path) -> None:
+    # The contract's offsets index Path.read_text(encoding="utf-8"), which keeps a BOM.
     path = tmp_path / "bom.txt"
     path.write_bytes(b"\xef\xbb\xbfHeadline\n\nBody text.\n")
     article = read_article(path)
-    assert article.text == "Headline\n\nBody text.\n"
+    assert article.text == path.read_text(encoding="utf-8") == "\ufeffHeadline\n\nBody text.\n"
     assert article.title == "Headline"
     assert section_texts(article) == [("title", "Headline"), ("body", "Body text.")]
     assert article.content_hash == hashlib.sha256(article.text.encode()).hexdigest()
 
 
 def test_bom_in_pasted_text() -> None:
-    assert parse_article("\ufeffHeadline\n\nBody.", "x").text == "Headline\n\nBody."
+    article = parse_article("\ufeffHeadline\n\nBody.", "x")
+    assert article.text == "\ufeffHeadline\n\nBody."
+    assert article.title == "Headline"
+    assert section_texts(article) == [("title", "Headline"), ("body", "Body.")]
+
+
+def test_bom_before_front_matter() -> None:
+    article = parse_article("\ufeff---\ntitle: T\n---\nBody.\n", "x")
+    assert article.title == "T"
+    fm = article.sections[0]
+    assert fm.kind == "front_matter" and fm.start == 1
+    assert article.text[fm.start : fm.end].rstrip() == "---\ntitle: T\n---"
 
 
 def test_crlf_line_endings_read_like_text_mode(tmp_path: Path) -> None:

@@ -60,7 +60,7 @@ def read_article(article_id: str) -> str:
     ]
     assert len(paths) == 1, f"expected one article file for {article_id}, found {paths}"
     text = paths[0].read_bytes().decode("utf-8")
-    return text.removeprefix("\ufeff")
+    return text  # offsets count a BOM, as Path.read_text keeps it
 
 
 def parse_date(value: object, where: str) -> dt.date | None:

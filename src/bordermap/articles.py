@@ -5,10 +5,11 @@
 :func:`parse_article` does the same for text already in memory, and
 :func:`article_files` expands the paths a user names into article files.
 
-The text an :class:`Article` holds is the file decoded as UTF-8 with a leading BOM
-removed and line endings translated the way Python's text mode does (``\\r\\n`` and
-``\\r`` become ``\\n``), so offsets agree with ``Path.read_text(encoding="utf-8")``
-for BOM-less files. Front matter stays in the text.
+The text an :class:`Article` holds is the file decoded as UTF-8 with line endings
+translated the way Python's text mode does (``\\r\\n`` and ``\\r`` become ``\\n``), so
+offsets agree with ``Path.read_text(encoding="utf-8")`` for every file. A leading BOM
+stays in the text as its first character (U+FEFF) and belongs to no section; front
+matter stays in the text too.
 
 Structure recognition splits the text into non-overlapping :class:`Section` spans in
 order that together hold every non-blank character: the front matter, a kicker (a
@@ -22,7 +23,6 @@ and related sections are single lines.
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import hashlib
 import re
@@ -72,7 +72,7 @@ class Section:
 class Article:
     """One article file.
 
-    ``text`` is the whole decoded file text (BOM removed, front matter kept), and
+    ``text`` is the whole decoded file text (a BOM and the front matter kept), and
     every offset anywhere in bordermap indexes into it.
     """
 
@@ -148,7 +148,7 @@ def decode_article_bytes(data: bytes, path: str | Path) -> str:
     Returns
     -------
     str
-        UTF-8 decoded text with a leading BOM removed and ``\\r\\n``/``\\r`` line
+        UTF-8 decoded text (a leading BOM kept as U+FEFF) with ``\\r\\n``/``\\r`` line
         endings turned into ``\\n``.
 
     Raises
@@ -160,13 +160,12 @@ def decode_article_bytes(data: bytes, path: str | Path) -> str:
     nul = data.find(b"\x00")
     if nul >= 0:
         raise ArticleError(path, f"binary file, not text (NUL byte at byte offset {nul})")
-    skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
-        text = data[skip:].decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        bad = data[skip + e.start]
+        bad = data[e.start]
         raise ArticleError(
-            path, f"not UTF-8 text: invalid byte 0x{bad:02x} at byte offset {skip + e.start}"
+            path, f"not UTF-8 text: invalid byte 0x{bad:02x} at byte offset {e.start}"
         ) from None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -220,8 +219,8 @@ def parse_article(text: str, article_id: str, *, path: str | None = None) -> Art
     Parameters
     ----------
     text
-        The article text, front matter included. A leading BOM is removed; line
-        endings are kept as given.
+        The article text, front matter included. A leading BOM is kept (offsets count
+        it, as ``Path.read_text`` does); line endings are kept as given.
     article_id
         The article id (for files: the file name without its extension).
     path
@@ -237,12 +236,12 @@ def parse_article(text: str, article_id: str, *, path: str | None = None) -> Art
         For empty or whitespace-only text and broken front matter.
     """
     where = path if path is not None else article_id
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if not text or text.isspace():
-        raise ArticleError(where, "file is empty" if not text else "file holds only whitespace")
-    meta, fm_end = _front_matter(text, where)
-    sections, title_text = _sections(text, fm_end, meta.get("title"))
+    bom = 1 if text.startswith("\ufeff") else 0
+    if not text[bom:] or text[bom:].isspace():
+        reason = "file is empty" if not text[bom:] else "file holds only whitespace"
+        raise ArticleError(where, reason)
+    meta, fm_end = _front_matter(text, where, bom)
+    sections, title_text = _sections(text, fm_end, meta.get("title"), bom)
     return Article(
         id=article_id,
         path=path,
@@ -274,9 +273,9 @@ _FrontMatterLoader.yaml_implicit_resolvers = {
 }
 
 
-def _front_matter(text: str, where: str) -> tuple[dict[str, Any], int]:
-    """Parse a leading ``---`` block; return its values and the offset where it ends."""
-    opening = _FM_OPEN.match(text)
+def _front_matter(text: str, where: str, start: int = 0) -> tuple[dict[str, Any], int]:
+    """Parse a ``---`` block at ``start``; return its values and the offset where it ends."""
+    opening = _FM_OPEN.match(text, start)
     if opening is None:
         return {}, 0
     closing = _FM_CLOSE.search(text, opening.end())
@@ -444,10 +443,13 @@ _Line = tuple[int, int, int]
 
 
 def _sections(
-    text: str, fm_end: int, fm_title: str | None
+    text: str, fm_end: int, fm_title: str | None, start: int = 0
 ) -> tuple[tuple[Section, ...], str | None]:
-    """Split the text after the front matter into sections; also return the title line."""
-    lines = _lines(text, fm_end)
+    """Split the text after the front matter into sections; also return the title line.
+
+    ``start`` skips a BOM, which belongs to no section.
+    """
+    lines = _lines(text, max(fm_end, start))
     kinds = ["body"] * len(lines)
     body_start, title_text = _header(text, lines, kinds, fm_title)
     end_at = _end_matter(text, lines, body_start)
@@ -455,7 +457,7 @@ def _sections(
 
     sections: list[Section] = []
     if fm_end:
-        sections.append(Section("front_matter", 0, fm_end))
+        sections.append(Section("front_matter", start, fm_end))
     j = 0
     while j < end_at:  # one section per line, but runs of body lines and caption paragraphs
         k = j
