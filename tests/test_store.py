@@ -504,6 +504,13 @@ def test_filters_round_trip_through_query_parameters(filters: Filters) -> None:
     assert (query == {}) == filters.is_default
 
 
+def test_single_query_values_may_be_plain_strings() -> None:
+    query = {"layers": "strike", "article": "a1", "q": "x", "undated": "0"}
+    assert Filters.from_query(query) == Filters(
+        articles=("a1",), layers=("strike",), text="x", include_undated=False
+    )
+
+
 def test_malformed_query_parameters_are_ignored() -> None:
     query = {
         "from": ["yesterday"],

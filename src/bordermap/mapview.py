@@ -264,11 +264,13 @@ def article_label(article: StoredArticle) -> str:
 
 def member_label(members: pd.DataFrame, feature_id: str) -> str:
     """How a feature is named in the list of the features at one place."""
-    row = members.loc[members["feature_id"] == feature_id].iloc[0]
+    ids = list(members["feature_id"])
+    row = members.iloc[ids.index(feature_id)]
     date = _text(row["date_start"]) or "undated"
     title = _text(row["article_title"]) or row["article_id"]
     status = " (planned)" if row["status"] == "planned" else ""
-    return f"{row['layer']}{status} · {date} · {title} · “{row['mention']}”"
+    number = ids.index(feature_id) + 1  # labels must differ: the same mention may repeat
+    return f"{number}. {row['layer']}{status} · {date} · {title} · “{row['mention']}”"
 
 
 def _text(value: object) -> str | None:
@@ -460,11 +462,12 @@ def build_map(
     m = folium.Map(
         location=[(south + north) / 2, (west + east) / 2],
         zoom_start=6,
-        min_zoom=4,
-        max_zoom=18,
         tiles=None,
         prefer_canvas=prefer_canvas,
         control_scale=True,
+        # Without tiles, folium sets no zoom limits, and Leaflet needs them.
+        minZoom=4,
+        maxZoom=18,
     )
     js, css = asset_links(asset_base)
     m.default_js = js
@@ -784,11 +787,14 @@ def panel_html(
                 seen.add((f.quote_start, f.quote_end))
                 unique.append(f)
         n = len(unique)
-        parts.append(
-            f"<p><b>Other evidence of this event</b> "
-            f'<span class="bm-muted">({n} quote{"s" if n != 1 else ""})</span></p>'
-        )
-        parts.extend(quote_html(f) for f in unique)
+        if n:
+            parts.append(
+                f"<p><b>Other evidence of this event</b> "
+                f'<span class="bm-muted">({n} quote{"s" if n != 1 else ""})</span></p>'
+            )
+            parts.extend(quote_html(f) for f in unique)
+        else:
+            parts.append('<p class="bm-muted">No other quote evidences this event.</p>')
     parts.append(_article_facts(feature, article))
     parts.append("</div>")
     return "".join(parts)

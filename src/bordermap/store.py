@@ -347,12 +347,21 @@ class Filters:
         return query
 
     @classmethod
-    def from_query(cls, query: Mapping[str, Sequence[str]]) -> Filters:
-        """Filters from URL query parameters; unknown or malformed values are ignored."""
+    def from_query(cls, query: Mapping[str, str | Sequence[str]]) -> Filters:
+        """Filters from URL query parameters; unknown or malformed values are ignored.
+
+        Each value may be one string or a list of them (a repeated parameter).
+        """
+
+        def values(key: str) -> list[str]:
+            value = query.get(key)
+            if value is None:
+                return []
+            return [value] if isinstance(value, str) else list(value)
 
         def last(key: str) -> str | None:
-            values = query.get(key) or ()
-            return values[-1] if values else None
+            found = values(key)
+            return found[-1] if found else None
 
         def date(key: str) -> dt.date | None:
             value = last(key)
@@ -368,7 +377,7 @@ class Filters:
             picked = {v.strip() for v in value.split(",")}
             return tuple(a for a in allowed if a in picked)
 
-        articles = tuple(dict.fromkeys(a for a in query.get("article") or () if a))
+        articles = tuple(dict.fromkeys(a for a in values("article") if a))
         return cls(
             articles=articles,
             date_from=date("from"),
