@@ -320,7 +320,9 @@ def test_front_matter_values(text: str, expected: dict) -> None:
         (  # the first line is not the front-matter title, but still a headline
             "---\ntitle: Other words\n---\nHeadline\n\nBody.\n",
             [
-                ("front_matter", "---\ntitle: Other words\n---"),
+                ("front_matter", "---\ntitle: "),
+                ("title", "Other words"),  # a front-matter title is a headline too
+                ("front_matter", "\n---"),
                 ("title", "Headline"),
                 ("body", "Body."),
             ],
@@ -328,7 +330,9 @@ def test_front_matter_values(text: str, expected: dict) -> None:
         (  # ... unless it is a body paragraph
             "---\ntitle: Other words\n---\nThe jets struck on Monday, the army said.\n",
             [
-                ("front_matter", "---\ntitle: Other words\n---"),
+                ("front_matter", "---\ntitle: "),
+                ("title", "Other words"),
+                ("front_matter", "\n---"),
                 ("body", "The jets struck on Monday, the army said."),
             ],
         ),
@@ -371,9 +375,13 @@ def test_bom_in_pasted_text() -> None:
 def test_bom_before_front_matter() -> None:
     article = parse_article("\ufeff---\ntitle: T\n---\nBody.\n", "x")
     assert article.title == "T"
-    fm = article.sections[0]
-    assert fm.kind == "front_matter" and fm.start == 1
-    assert article.text[fm.start : fm.end].rstrip() == "---\ntitle: T\n---"
+    assert section_texts(article) == [
+        ("front_matter", "---\ntitle: "),
+        ("title", "T"),
+        ("front_matter", "\n---"),
+        ("body", "Body."),
+    ]
+    assert article.sections[0].start == 1  # the BOM belongs to no section
 
 
 def test_crlf_line_endings_read_like_text_mode(tmp_path: Path) -> None:

@@ -442,6 +442,29 @@ def _same_title(a: str, b: str) -> bool:
 _Line = tuple[int, int, int]
 
 
+_FM_TITLE = re.compile(r"^title:[ \t]*(?P<q>[\"']?)(?P<v>[^\n]*?)(?P=q)[ \t]*$", re.M)
+
+
+def _front_matter_sections(
+    text: str, start: int, end: int, title: str | None
+) -> list[Section]:
+    """The front matter, with its ``title:`` value as a ``title`` section of its own.
+
+    The headline is text like any other: its place names are mentions. Only a title
+    written on one line, plain or quoted, is cut out; any other stays front matter.
+    """
+    m = _FM_TITLE.search(text, start, end)
+    if not title or m is None or m.group("v").strip() != title.strip() or not m.group("v").strip():
+        return [Section("front_matter", start, end)]
+    a = m.start("v") + (len(m.group("v")) - len(m.group("v").lstrip()))
+    b = m.start("v") + len(m.group("v").rstrip())
+    return [
+        Section("front_matter", start, a),
+        Section("title", a, b),
+        Section("front_matter", b, end),
+    ]
+
+
 def _sections(
     text: str, fm_end: int, fm_title: str | None, start: int = 0
 ) -> tuple[tuple[Section, ...], str | None]:
@@ -457,7 +480,10 @@ def _sections(
 
     sections: list[Section] = []
     if fm_end:
-        sections.append(Section("front_matter", start, fm_end))
+        # the front-matter title is read as a headline unless the text repeats it below
+        repeated = bool(title_text and fm_title and _same_title(title_text, fm_title))
+        fm_headline = None if repeated else fm_title
+        sections.extend(_front_matter_sections(text, start, fm_end, fm_headline))
     j = 0
     while j < end_at:  # one section per line, but runs of body lines and caption paragraphs
         k = j

@@ -276,7 +276,8 @@ _OTHER_BORDER_BEFORE = re.compile(
     r"Kurdish|Kurdistan)[\s\u00a0]+(?:\w+[\s\u00a0]+)?$"
 )
 _CROSS = re.compile(
-    r"\b(?:across" + _SP + r"(?:the" + _SP + r")?(?:(?:Syrian|Iraqi|Syria|Iraq)" + _SP + r")?"
+    r"\b(?:across" + _SP + r"(?:the" + _SP + r")?(?:(?:common|shared)" + _SP + r")?"
+    r"(?:(?:Syrian|Iraqi|Syria|Iraq)" + _SP + r")?"
     r"(?:border|frontier)(?!" + _SP + r"(?:guards?|crossings?|posts?))"
     r"(?:" + _SP + r"(?:into|to|in)" + _SP + r"(?P<into>Iraq|Syria))?"
     r"|(?:beyond|over)" + _SP + r"the" + _SP + r"(?:border|frontier)"
@@ -674,6 +675,8 @@ class Matcher:
                 target = IRAQI_SIDE if to_iraq else SYRIAN_SIDE
                 yield self._mention(s, m.start(), m.end(), "cross-border", (target,))
             for m in _windowed(_BORDER, text, border_at):
+                if _CROSS_HYPHEN.search(text, max(0, m.start() - 7), m.start()):
+                    continue  # "cross-border deliveries"
                 if _OTHER_BORDER.search(m.group()) or _other_border_follows(text, m.end()):
                     continue
                 if _OTHER_BORDER_BEFORE.search(text[max(0, m.start() - 24) : m.start()]):
@@ -682,6 +685,8 @@ class Matcher:
                     r"\b(?:Border|Frontier)\b", m.group()
                 ):
                     continue  # "the Border Ports Commission": part of a proper name
+                if _APPOSITIVE_TOWN.search(m.group()) and text[: m.start()].rstrip().endswith(","):
+                    continue  # "Husaybah, the Iraqi border town": describes a named town
                 yield self._mention(s, m.start(), m.end(), "border", (STRIP,))
         if demonym:
             for m in _DEMONYM.finditer(text):
@@ -732,10 +737,10 @@ class Matcher:
             for length in range(len(toks), 0, -1):
                 key = " ".join(folded[:length]) if length > 1 else first
                 ids = index.get(key)
-                if ids is None or not _plausible(text, toks, length, s.section):
+                if ids is None or not _plausible(text, toks, length, s.section, start):
                     continue
                 b = toks[length - 1][1]
-                if not _part_of_longer_name(text, start, b, s.section):
+                if not _part_of_longer_name(text, start, b, s.section, length == 1, index):
                     found.append(
                         Mention(
                             s.start + start, s.start + b, text[start:b], s.index, "name", ids, key
@@ -817,14 +822,17 @@ _ARTICLE_JOINS = frozenset("-‐‑ \u00a0")
 _NEXT_WORD = re.compile(r"[ \u00a0]([^\W_]+)")
 
 
-def _plausible(text: str, toks: list[tuple[int, int, str]], length: int, section: str) -> bool:
-    """Whether the first ``length`` tokens read as a place name, not an ordinary word."""
+def _plausible(
+    text: str, toks: list[tuple[int, int, str]], length: int, section: str, start: int
+) -> bool:
+    """Whether the first ``length`` tokens (from ``start``, with an article) read as a place
+    name, not an ordinary word."""
     if length > 1:
         return True
     a, b, word = toks[0]
     if len(word) < 3:
         return False
-    dateline = a == 0 and text[b : b + 1] == ","  # "HIT, Iraq -"
+    dateline = start == 0 and text[b : b + 1] == ","  # "HIT, Iraq -", "AL-QAIM, Iraq -"
     if word.isupper() and len(word) <= 5 and section not in ("title", "heading") and not dateline:
         return False  # "ISIS"-style acronyms
     return not (word.lower() in _COMMON_WORDS and not (dateline and word.isupper()))
@@ -848,8 +856,21 @@ def _article_start(text: str, a: int) -> int:
     return a
 
 
-def _part_of_longer_name(text: str, a: int, b: int, section: str) -> bool:
-    """ "Wadi Hauran", "Mount Sinjar", "Qasim Hamid", "Anbar Operations Command"."""
+def _part_of_longer_name(
+    text: str, a: int, b: int, section: str, single: bool, index: dict[str, tuple[str, ...]]
+) -> bool:
+    """Whether the name at ``a:b`` is part of something that is not this place.
+
+    "Wadi Hauran", "Mount Sinjar" (a generic word before it); "Qasim Hamid", "Anbar
+    Operations Command" (a capitalised word after it); "Captain Ahmed Jassim" (a
+    capitalised given name before a one-word name); "Iran-backed" (a compound
+    adjective); "an Iraq city" (a noun used as a modifier).
+    """
+    low_before = text[max(0, a - 16) : a].lower()
+    if low_before.endswith((" a ", " an ")) or low_before in ("a ", "an "):
+        return True
+    if text[b : b + 1] in "-‐‑" and _COMPOUND_AFTER.match(text, b + 1):
+        return True
     if a > 1 and text[a - 1] in _ARTICLE_JOINS:
         prev = (
             text[max(0, a - 12) : a - 1].rsplit(None, 1)[-1:]
@@ -858,6 +879,8 @@ def _part_of_longer_name(text: str, a: int, b: int, section: str) -> bool:
         )
         if prev and fold(prev[0].rsplit("-", 1)[-1]) in _GENERIC_BEFORE:
             return True
+        if single and prev and text[a - 1] == " " and _given_name_before(text, a, prev[0], index):
+            return True
     if section in ("title", "heading"):
         return False
     nxt = _NEXT_WORD.match(text, b)
@@ -865,6 +888,34 @@ def _part_of_longer_name(text: str, a: int, b: int, section: str) -> bool:
         return False
     word = nxt.group(1)
     return word[:1].isupper() and not word.isupper() and fold(word) not in _FOLLOWER_OK
+
+
+def _given_name_before(text: str, a: int, word: str, index: dict[str, tuple[str, ...]]) -> bool:
+    """A capitalised word before a one-word name that reads as a given name: not at the
+    sentence start, not a possessive, not a place, not a title or a modifier."""
+    w = word.strip("\"“”'‘’(")
+    if not w[:1].isupper() or w.isupper() or not w.isalpha() or len(w) < 3:
+        return False
+    if fold(w) in _NAME_PREFIX_OK or fold(w) in index:
+        return False
+    k = a - 1 - len(word)
+    before = text[:k].rstrip()
+    return bool(before) and before[-1] not in ".!?:;\"“”"
+
+
+_COMPOUND_AFTER = re.compile(
+    r"(?:backed|led|based|linked|aligned|allied|funded|sponsored|made|born|controlled|held|"
+    r"run|bound|style|era)\b",
+    re.IGNORECASE,
+)
+# Capitalised words that may stand right before a place name.
+_NAME_PREFIX_OK = frozenset({
+    "iraqi", "syrian", "turkish", "jordanian", "iranian", "kurdish", "northern", "southern",
+    "eastern", "western", "central", "greater", "upper", "lower", "old", "new", "in", "at", "near",
+    "from", "the", "outside", "around", "across", "inside", "into", "of", "and", "to", "on", "by",
+    "for", "with", "province", "governor", "district", "town", "city", "village", "desert", "rural",
+    "downtown", "east", "west", "north", "south", "islamic", "state", "isis", "isil",
+})
 
 
 # The keywords each pattern group needs; the pipeline finds them all in one pass.
@@ -878,6 +929,8 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "m-demonym": ("syrian", "iraqi"),
 }
 _BORDER_KEYS = re.compile(r"border|frontier")
+_CROSS_HYPHEN = re.compile(r"(?<![A-Za-z])[Cc]ross[-‐‑]\Z")
+_APPOSITIVE_TOWN = re.compile(r"\bborder[\s\u00a0]+(?:town|village|city)$", re.IGNORECASE)
 _CROSS_KEYS = re.compile(r"\b(?:across|beyond|over|inside|into|within|syrian)\b")
 
 

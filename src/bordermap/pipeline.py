@@ -302,8 +302,10 @@ class Extractor:
     def _group(
         self, evidence: list[Evidence], dates: dict[int, DateMention | None]
     ) -> list[_Event]:
-        """Evidence of one real-world event: same layer and status, and the same
-        explicit date, or compatible places in the same or next paragraph."""
+        """Evidence of one real-world event: same layer, status and compatible places,
+        and either the same explicit date, or the same kind of event in the same or the
+        next paragraph with no date that disagrees. A headline joins the first body
+        evidence of its layer."""
         parent = list(range(len(evidence)))
 
         def find(i: int) -> int:
@@ -312,25 +314,27 @@ class Extractor:
                 i = parent[i]
             return i
 
+        # a headline joins the first body evidence of its layer, whatever the distance
+        first_body: dict[str, int] = {}
+        for i, e in enumerate(evidence):
+            if e.sentence.section != "title":
+                first_body.setdefault(e.layer, i)
         for i, a in enumerate(evidence):
             for j in range(i + 1, len(evidence)):
                 b = evidence[j]
                 if a.layer != b.layer or a.status != b.status:
                     continue
+                if not any(self._compatible(p.place, q.place) for p in a.places for q in b.places):
+                    continue
                 da, db = dates.get(a.sentence.index), dates.get(b.sentence.index)
                 same_date = bool(da and db and _date_key(da.text) == _date_key(db.text))
-                near = abs(a.sentence.paragraph - b.sentence.paragraph) <= 1 or "title" in (
-                    a.sentence.section,
-                    b.sentence.section,
-                )
-                places_ok = any(
-                    self._compatible(p.place, q.place) for p in a.places for q in b.places
-                )
-                if (
-                    (same_date
-                    and places_ok)
-                    or (near and places_ok and (not da or not db or same_date))
-                ):
+                if a.sentence.section == "title" or b.sentence.section == "title":
+                    joined = first_body.get(a.layer) in (i, j)
+                else:
+                    near = abs(a.sentence.paragraph - b.sentence.paragraph) <= 1
+                    same_kind = a.trigger.sub_event_type == b.trigger.sub_event_type
+                    joined = same_date or (near and same_kind and (not da or not db))
+                if joined:
                     parent[find(j)] = find(i)
         groups: dict[int, list[Evidence]] = {}
         for i, e in enumerate(evidence):
