@@ -243,7 +243,7 @@ _UNIT_DELTA: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
     "decade": ((120, 0), (60, 0)),
     "month": ((1, 0), (0, 15)),
     "week": ((0, 7), (0, 3)),
-    "day": ((0, 1), (0, 1)),
+    "day": ((0, 1), (0, 0)),  # "ten days ago" names one day
 }
 
 # A delta before an anchor, as (months, days).
@@ -493,7 +493,9 @@ def _expression(m: re.Match[str], offset: int) -> _Expression | None:
         weekday = _WEEKDAYS.index(m.group("wdn"))
 
         def before(a: dt.date) -> tuple[dt.date, dt.date]:
-            day = a - dt.timedelta(days=(a.weekday() - weekday) % 7 or 7)
+            # the latest such weekday on or before publication: news style names the
+            # weekday for the past seven days, today included
+            day = a - dt.timedelta(days=(a.weekday() - weekday) % 7)
             return day, day
 
         return _anchored(m, span, offset, before, "day")

@@ -829,7 +829,7 @@ def _plausible(
     name, not an ordinary word."""
     if length > 1:
         return True
-    a, b, word = toks[0]
+    _, b, word = toks[0]
     if len(word) < 3:
         return False
     dateline = start == 0 and text[b : b + 1] == ","  # "HIT, Iraq -", "AL-QAIM, Iraq -"
