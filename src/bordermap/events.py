@@ -115,10 +115,10 @@ TRIGGERS: tuple[tuple[frozenset[str], re.Pattern[str], str, str], ...] = (
         AIR,
     ),
     _t(
-        "tower post outpost",
+        "tower post outpost checkpoint",
         r"\btowers?\b(?=[^.]{0,60}\b(?:erect\w*|buil[dt]\w*|construct\w*|install\w*)\b)|"
         r"\b(?:erect\w*|buil[dt]\w*|construct\w*|install\w*)\b[^.]{0,60}?\btowers?\b|"
-        r"\boutposts?\b|\bwatch-?towers?\b|\bobservation\s+(?:posts?|towers?)\b|"
+        r"\boutposts?\b|\bwatch-?towers?\b|\bcheckpoints?\b|\bobservation\s+(?:posts?|towers?)\b|"
         r"\bmilitary\s+posts?\b|\bguard\s+posts?\b",
         "outpost",
         "Outposts or towers",
@@ -126,7 +126,7 @@ TRIGGERS: tuple[tuple[frozenset[str], re.Pattern[str], str, str], ...] = (
     _t(
         "fenc trench berm barrier fortif wall",
         r"\b(?:border\s+)?fenc(?:e|es|ing)\b|\btrench(?:es)?\b|\bberms?\b|\bbarriers?\b|"
-        r"\bfortif\w+\b|\bconcrete\s+wall\b",
+        r"\bfortif\w+\b|\b(?:the|a|concrete|security|border|separation|new)\s+walls?\b",
         "outpost",
         "Fences, walls or trenches",
     ),
@@ -393,7 +393,7 @@ class Evidence:
 # Every trigger above contains one of these stems; a sentence without any is skipped cheaply.
 # (Matched on the lower-cased sentence: a case-sensitive alternation of literals is fast.)
 _TRIGGER_STEMS = re.compile(
-    r"strike|raid|bomb|shell|artiller|missile|rocket|mortar|pummel|pound|hammer|target|hit|"
+    r"strike|raid|bomb|shell|artiller|missile|rocket|mortar|pummel|pound|hammer|target|hit|checkpoint|"
     r"struck|kill|destroy|attack|outpost|tower|post|fenc|trench|berm|barrier|fortif|wall|camera|"
     r"surveillance|radar|sensor|guard|deploy|reinforc|station|securit|control|protection|sweep|"
     r"search|clear|comb|mopping|operation|cordon|patrol|destruction|blew|demolish"

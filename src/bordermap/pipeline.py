@@ -303,9 +303,9 @@ class Extractor:
         self, evidence: list[Evidence], dates: dict[int, DateMention | None]
     ) -> list[_Event]:
         """Evidence of one real-world event: same layer, status and compatible places,
-        and either the same explicit date, or the same kind of event in the same or the
-        next paragraph with no date that disagrees. A headline joins the first body
-        evidence of its layer."""
+        and either the same explicit date, or the same kind of event as the layer's
+        previous evidence (at most three paragraphs back) with no date that disagrees.
+        A headline joins the first body evidence of its layer."""
         parent = list(range(len(evidence)))
 
         def find(i: int) -> int:
@@ -319,23 +319,30 @@ class Extractor:
         for i, e in enumerate(evidence):
             if e.sentence.section != "title":
                 first_body.setdefault(e.layer, i)
-        for i, a in enumerate(evidence):
-            for j in range(i + 1, len(evidence)):
-                b = evidence[j]
+        previous: dict[str, int] = {}  # the last body evidence of each layer so far
+        for j, b in enumerate(evidence):
+            for i in range(j):
+                a = evidence[i]
                 if a.layer != b.layer or a.status != b.status:
                     continue
                 if not any(self._compatible(p.place, q.place) for p in a.places for q in b.places):
                     continue
                 da, db = dates.get(a.sentence.index), dates.get(b.sentence.index)
                 same_date = bool(da and db and _date_key(da.text) == _date_key(db.text))
-                if a.sentence.section == "title" or b.sentence.section == "title":
+                if "title" in (a.sentence.section, b.sentence.section):
                     joined = first_body.get(a.layer) in (i, j)
                 else:
-                    near = abs(a.sentence.paragraph - b.sentence.paragraph) <= 1
+                    # the story goes on about the same event: the same kind of event as the
+                    # layer's previous evidence, at a compatible place, on a compatible date
+                    goes_on = previous.get(b.layer) == i and (
+                        b.sentence.paragraph - a.sentence.paragraph <= 3
+                    )
                     same_kind = a.trigger.sub_event_type == b.trigger.sub_event_type
-                    joined = same_date or (near and same_kind and (not da or not db))
+                    joined = same_date or (goes_on and same_kind and _dates_agree(da, db))
                 if joined:
                     parent[find(j)] = find(i)
+            if b.sentence.section != "title":
+                previous[b.layer] = j
         groups: dict[int, list[Evidence]] = {}
         for i, e in enumerate(evidence):
             groups.setdefault(find(i), []).append(e)
@@ -529,6 +536,17 @@ def _fallback(published: DateRange) -> tuple[DateRange, str | None]:
     if published.start is None:
         return UNKNOWN, None
     return DateRange(published.start, published.end, "approximate"), None
+
+
+def _dates_agree(a: DateMention | None, b: DateMention | None) -> bool:
+    """No date, or date intervals that overlap ("this week" and "on Monday")."""
+    if a is None or b is None:
+        return True
+    x, y = a.value, b.value
+    if None in (x.start, x.end, y.start, y.end):
+        return _date_key(a.text) == _date_key(b.text)
+    assert x.start and x.end and y.start and y.end
+    return x.start <= y.end and y.start <= x.end
 
 
 def _date_key(text: str) -> str:
