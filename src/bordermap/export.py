@@ -14,6 +14,7 @@ import json
 import os
 import secrets
 import stat
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -23,7 +24,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
-from bordermap.features import LAYERS, PROPERTY_NAMES, Feature
+from bordermap.features import LAYERS, PROPERTY_NAMES, Feature, geometry_to_geojson
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -213,16 +214,52 @@ def write_geojson(
     count = 0
     with atomic_target(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as out:
         out.write(opening + '"features": [')
+        geometries = _GeometryJSON()
         for feature in features:
             out.write(",\n" if count else "\n")
-            out.write(_dumps(feature.to_geojson()))
+            # the same bytes as _dumps(feature.to_geojson()), with each place's geometry
+            # oriented and encoded once
+            out.write(
+                '{"type": "Feature", "id": '
+                + _dumps(feature.feature_id)
+                + ', "properties": '
+                + _dumps(feature.properties())
+                + ', "geometry": '
+                + geometries.encode(feature.geometry)
+                + "}"
+            )
             count += 1
         out.write("\n]}\n")
     return count
 
 
-def _dumps(obj: Mapping[str, Any]) -> str:
+def _dumps(obj: object) -> str:
     return json.dumps(obj, ensure_ascii=False, allow_nan=False)
+
+
+class _GeometryJSON:
+    """Encodes geometries as GeoJSON text, remembering the most recent ones.
+
+    Features of one place share one geometry object (a country polygon is hundreds of
+    points), so keying by object identity saves most of the work; the entries hold
+    their geometry, so an identity is never reused while it is remembered.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._memo: OrderedDict[int, tuple[BaseGeometry, str]] = OrderedDict()
+
+    def encode(self, geom: BaseGeometry) -> str:
+        key = id(geom)
+        hit = self._memo.get(key)
+        if hit is not None and hit[0] is geom:
+            self._memo.move_to_end(key)
+            return hit[1]
+        text = _dumps(geometry_to_geojson(geom))
+        self._memo[key] = (geom, text)
+        if len(self._memo) > self._size:
+            self._memo.popitem(last=False)
+        return text
 
 
 # --- CSV ----------------------------------------------------------------------------

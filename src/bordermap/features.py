@@ -7,7 +7,7 @@ place mention in one article to a map layer.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 from shapely.geometry import mapping
@@ -93,9 +93,8 @@ class Feature:
 
     def properties(self) -> dict[str, Any]:
         """Contract properties first, then the extras; the geometry is left out."""
-        d = asdict(self)
-        d.pop("geometry")
-        return d
+        # (not dataclasses.asdict, which would deep-copy the geometry)
+        return {name: getattr(self, name) for name in PROPERTY_NAMES}
 
     def to_geojson(self) -> dict[str, Any]:
         """An RFC 7946 Feature (polygons oriented by the right-hand rule)."""
