@@ -9,10 +9,15 @@ import pathlib
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bordermap.articles import (
     SECTION_KINDS,
     Article,
+    _FrontMatterLoader,
+    _plain_front_matter,
     article_files,
     parse_article,
     read_article,
@@ -551,3 +556,25 @@ def test_article_files_missing_path(tmp_path: Path) -> None:
     with pytest.raises(ArticleError, match="no such file or directory") as info:
         article_files([tmp_path / "nope"])
     assert info.value.path == str(tmp_path / "nope")
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["title", "outlet", "url", "published", "language", "x-y", "Tags"]),
+            st.text(
+                alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")),
+                max_size=30,
+            ),
+        ),
+        max_size=6,
+    )
+)
+def test_plain_front_matter_reads_as_yaml_does(pairs: list[tuple[str, str]]) -> None:
+    """The fast reader of plain ``key: value`` front matter agrees with YAML, or defers."""
+    block = "".join(f"{k}: {v}\n" for k, v in pairs)
+    fast = _plain_front_matter(block)
+    if fast is None:
+        return
+    assert fast == (yaml.load(block, Loader=_FrontMatterLoader) or {})  # as _front_matter reads it

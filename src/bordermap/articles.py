@@ -284,6 +284,9 @@ def _front_matter(text: str, where: str, start: int = 0) -> tuple[dict[str, Any]
             where, "front matter opened with '---' on line 1 is never closed by a '---' line"
         )
     block = text[opening.end() : closing.start()]
+    data = _plain_front_matter(block)
+    if data is not None:
+        return _checked_front_matter(data, where), closing.end()
     try:
         data = yaml.load(block, Loader=_FrontMatterLoader)
     except yaml.YAMLError as e:
@@ -297,6 +300,11 @@ def _front_matter(text: str, where: str, start: int = 0) -> tuple[dict[str, Any]
         raise ArticleError(
             where, f"front matter must be a mapping of keys to values, not a {type(data).__name__}"
         )
+    return _checked_front_matter(data, where), closing.end()
+
+
+def _checked_front_matter(data: dict[Any, Any], where: str) -> dict[str, Any]:
+    """The known keys of parsed front matter, with their values checked."""
     meta: dict[str, Any] = {}
     for key in FRONT_MATTER_KEYS:
         value = data.get(key)
@@ -310,7 +318,36 @@ def _front_matter(text: str, where: str, start: int = 0) -> tuple[dict[str, Any]
             raise ArticleError(
                 where, f"front matter {key!r} must be text, not a {type(value).__name__}"
             )
-    return meta, closing.end()
+    return meta
+
+
+_PLAIN_LINE = re.compile(r"([A-Za-z_][\w-]*):(?:[ \t]+(.*?))?[ \t]*")
+# Values that YAML reads as something other than the plain string, or that need quoting.
+_NOT_PLAIN = re.compile(
+    r"""(?!\d{4}-\d{2}-\d{2}$)[-+.\d].*|(?i:true|false|yes|no|on|off|null|y|n)|~"""
+    r"""|[?:,\[\]{}#&*!|>'"%@`].*|.*(?::\s|\s#|:$).*"""
+)
+
+
+def _plain_front_matter(block: str) -> dict[str, str] | None:
+    """Front matter of plain ``key: value`` lines, read without YAML (which is slow).
+
+    ``None`` when any line is not that simple (quotes, lists, numbers, booleans, nulls,
+    comments, indented or repeated keys ...): the YAML parser then reads the block, so
+    the result is always what YAML would give.
+    """
+    data: dict[str, str] = {}
+    for line in block.split("\n"):
+        if not line.strip():
+            continue
+        m = _PLAIN_LINE.fullmatch(line)
+        if m is None or m.group(1) in data:
+            return None
+        value = m.group(2) or ""
+        if not value or _NOT_PLAIN.fullmatch(value):
+            return None
+        data[m.group(1)] = value
+    return data
 
 
 def _published(value: object, where: str) -> dt.date:
