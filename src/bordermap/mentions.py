@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bordermap._hints import SentenceHints
+from bordermap._hints import SentenceHints, ascii_lower
 from bordermap.gazetteer import Gazetteer, normalize
 from bordermap.sentences import Sentence
 
@@ -305,6 +305,11 @@ _DEMONYM = re.compile(
     + r"border)?"
     r"|(?P<terr>Syrian|Iraqi)" + _SP + r"(?:territory|territories|soil|lands?))\b",
 )
+# The same two patterns for lower-cased text: without IGNORECASE the engine can skip
+# ahead on literal prefixes, about twice as fast (see events._lc).
+assert not re.search(r"\\[WSDBAZ]", _BORDER.pattern + _CROSS.pattern)
+_BORDER_LC = re.compile(_BORDER.pattern.lower().replace("(?p<", "(?P<"))
+_CROSS_LC = re.compile(_CROSS.pattern.lower().replace("(?p<", "(?P<"))
 _INTO_IRAQ = re.compile(r"\b(?:into|inside|in|to)" + _SP + r"Iraq\b")
 
 # Arabic article tokens that may precede a name ("al-Qaim", "ash-Shaddadi").
@@ -668,24 +673,26 @@ class Matcher:
             border_at = [a - s.start for a, _ in hints.get("m-border", ())]
             demonym = "m-demonym" in hints
         if gate:
-            for m in _windowed(_CROSS, text, cross_at):
+            low = ascii_lower(text)
+            for m in _windowed(_CROSS_LC, low, cross_at):
                 into = m.group("into") or ""
                 after = text[m.end() :]
                 to_iraq = into.lower() == "iraq" or (not into and _INTO_IRAQ.search(after[:80]))
                 target = IRAQI_SIDE if to_iraq else SYRIAN_SIDE
                 yield self._mention(s, m.start(), m.end(), "cross-border", (target,))
-            for m in _windowed(_BORDER, text, border_at):
+            for m in _windowed(_BORDER_LC, low, border_at):
+                span = text[m.start() : m.end()]
                 if _CROSS_HYPHEN.search(text, max(0, m.start() - 7), m.start()):
                     continue  # "cross-border deliveries"
-                if _OTHER_BORDER.search(m.group()) or _other_border_follows(text, m.end()):
+                if _OTHER_BORDER.search(span) or _other_border_follows(text, m.end()):
                     continue
                 if _OTHER_BORDER_BEFORE.search(text[max(0, m.start() - 24) : m.start()]):
                     continue  # "the Turkish border"
                 if s.section not in ("title", "heading") and re.search(
-                    r"\b(?:Border|Frontier)\b", m.group()
+                    r"\b(?:Border|Frontier)\b", span
                 ):
                     continue  # "the Border Ports Commission": part of a proper name
-                if _APPOSITIVE_TOWN.search(m.group()) and text[: m.start()].rstrip().endswith(","):
+                if _APPOSITIVE_TOWN.search(span) and text[: m.start()].rstrip().endswith(","):
                     continue  # "Husaybah, the Iraqi border town": describes a named town
                 yield self._mention(s, m.start(), m.end(), "border", (STRIP,))
         if demonym:
