@@ -566,6 +566,12 @@ def test_article_files_missing_path(tmp_path: Path) -> None:
             st.text(
                 alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")),
                 max_size=30,
+            )
+            | st.text(alphabet=st.sampled_from("ab #:'\"\\-é"), max_size=12).map(
+                lambda v: f'"{v}"'
+            )
+            | st.text(alphabet=st.sampled_from("ab #:'\"\\-é"), max_size=12).map(
+                lambda v: f"'{v}'"
             ),
         ),
         max_size=6,

@@ -329,6 +329,10 @@ _NOT_PLAIN = re.compile(
 )
 
 
+# A quoted value with nothing to unescape: its inner text is the value.
+_QUOTED = re.compile(r"""\"([^"\\]*)\"|'([^']*)'""")
+
+
 def _plain_front_matter(block: str) -> dict[str, str] | None:
     """Front matter of plain ``key: value`` lines, read without YAML (which is slow).
 
@@ -344,7 +348,10 @@ def _plain_front_matter(block: str) -> dict[str, str] | None:
         if m is None or m.group(1) in data:
             return None
         value = m.group(2) or ""
-        if not value or _NOT_PLAIN.fullmatch(value):
+        quoted = _QUOTED.fullmatch(value)
+        if quoted is not None:
+            value = quoted.group(1) if quoted.group(1) is not None else quoted.group(2)
+        elif not value or _NOT_PLAIN.fullmatch(value):
             return None
         data[m.group(1)] = value
     return data
