@@ -366,6 +366,7 @@ _TITLES = {
     "Governor",
     "Mayor",
 }
+_TITLE_WORDS = frozenset(t.rstrip(".") for t in _TITLES)
 _NOT_PERSON = re.compile(
     r"\b(?:ISIS|ISIL|Daesh|Iraq|Syria|Iraqi|Syrian|Diyaruna|Command|Forces|Force|Army|Government|"
     r"Council|Ministry|Centre|Center|Observatory|Coalition|Agency|Reuters|AFP|Baghdad|Damascus|"
@@ -549,7 +550,7 @@ class SpeakerTracker:
 
     def _canonical(self, name: str) -> str | None:
         words = name.replace("\u00a0", " ").split()
-        while words and words[0].rstrip(".") in {t.rstrip(".") for t in _TITLES}:
+        while words and words[0].rstrip(".") in _TITLE_WORDS:
             words = words[1:]
         if not words:
             return None

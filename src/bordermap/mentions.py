@@ -708,7 +708,8 @@ class Matcher:
     def _mention(self, s: Sentence, a: int, b: int, kind: str, ids: tuple[str, ...]) -> Mention:
         ids = tuple(i for i in ids if i in self._has) or ids
         span = s.text[a:b]
-        return Mention(s.start + a, s.start + b, span, s.index, kind, ids, normalize(span))
+        # a phrase has one candidate, so its key only needs to tell phrases apart
+        return Mention(s.start + a, s.start + b, span, s.index, kind, ids, span.lower())
 
     def _names(self, s: Sentence) -> tuple[list[Mention], list[int]]:
         """Gazetteer names in a sentence, and the starts of capitalised words that are none.

@@ -14,6 +14,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from bordermap import events, mentions
@@ -141,6 +142,9 @@ class Extractor:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
         self.matcher = Matcher(gazetteer)
+        self._is_place = lru_cache(maxsize=1 << 14)(
+            lambda name: normalize(name) in gazetteer.alias_index
+        )
         self.hints = Hints({**mentions.KEYWORDS, **events.KEYWORDS, "date": _DATE_KEYS})
         self._intersects: dict[tuple[str, str], bool] = {}
 
@@ -164,8 +168,7 @@ class Extractor:
         for r in resolved:
             by_sentence[r.mention.sentence].append(r)
 
-        alias_index = self.gazetteer.alias_index
-        speakers = SpeakerTracker(lambda name: normalize(name) in alias_index)
+        speakers = SpeakerTracker(self._is_place)
         speaker_of: dict[int, str | None] = {}
         evidence: list[Evidence] = []
         dates: dict[int, DateMention | None] = {}
