@@ -175,7 +175,11 @@ class Extractor:
         for s in sentences:
             if s.section not in MAPPED_SECTIONS:
                 continue
-            spk = speakers.speaker_of(s.text, hints[s.index]) if s.section == "body" else None
+            spk = (
+                speakers.speaker_of(s.text, hints[s.index], s.start)
+                if s.section == "body"
+                else None
+            )
             prev = sentences[s.index - 1] if s.index else None
             if (
                 spk is None
