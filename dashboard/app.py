@@ -63,7 +63,7 @@ def get_extractor() -> pipeline.Extractor:
     return pipeline.Extractor(gazetteer.load())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def get_reference() -> dict:
     return mapview.reference_geojson(gazetteer.load())
 
@@ -75,18 +75,19 @@ def ensure_assets() -> list[str]:
     return mapview.missing_assets(APP_DIR / "static")
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+# Frames and map data are read-only: shared across sessions, never copied.
+@st.cache_resource(show_spinner=False, max_entries=64)
 def get_frame(_store: Store, path: str, version: int, filters: Filters):
     return _store.frame(filters)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def get_layers(_store: Store, path: str, version: int, filters: Filters) -> dict:
     groups = mapview.group_features(get_frame(_store, path, version, filters))
     return mapview.features_geojson(groups, _store.geometries(groups["feature_id"]))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def get_table(_store: Store, path: str, version: int, filters: Filters):
     frame = get_frame(_store, path, version, filters)
     return mapview.table_frame(frame), mapview.timeline_frame(frame)
@@ -235,22 +236,8 @@ if {k: st.query_params.get_all(k) for k in st.query_params} != query:
     st.query_params.from_dict(query)
 
 map_col, panel_col = st.columns([3, 2], gap="medium")
-with map_col:
-    shown = feature is not None and bool((frame["feature_id"] == feature.feature_id).any())
-    st_folium(
-        mapview.build_map(
-            get_layers(store, str(path), version, filters),
-            get_reference(),
-            asset_base=mapview.static_url(st.get_option("server.baseUrlPath")),
-        ),
-        key="map",
-        height=620,
-        use_container_width=True,
-        returned_objects=["last_active_drawing"],
-        feature_group_to_add=mapview.highlight(feature.geometry) if shown else None,
-        on_change=on_map_click,
-    )
-
+shown = feature is not None and bool((frame["feature_id"] == feature.feature_id).any())
+# The panel first: it reaches the browser before the map is serialised.
 with panel_col:
     if feature is None:
         st.info("Click a feature on the map, or a row of the table, to see its evidence.")
@@ -280,6 +267,21 @@ with panel_col:
                     (feature.quote_start, feature.quote_end),
                 )
             )
+
+with map_col:
+    st_folium(
+        mapview.build_map(
+            get_layers(store, str(path), version, filters),
+            get_reference(),
+            asset_base=mapview.static_url(st.get_option("server.baseUrlPath")),
+        ),
+        key="map",
+        height=620,
+        use_container_width=True,
+        returned_objects=["last_active_drawing"],
+        feature_group_to_add=mapview.highlight(feature.geometry) if shown else None,
+        on_change=on_map_click,
+    )
 
 table_tab, timeline_tab, add_tab, export_tab = st.tabs(
     ["Table", "Timeline", "Add articles", "Export"]

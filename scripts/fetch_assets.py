@@ -3,8 +3,8 @@
 
     python scripts/fetch_assets.py [--force]
 
-The files come from installed PyPI packages (``XStatic-Leaflet``, ``XStatic-jQuery``;
-see ``requirements.txt`` and :data:`bordermap.mapview.ASSETS`), so the map never loads
+The files come from an installed PyPI package (``XStatic-Leaflet``; see
+``requirements.txt`` and :data:`bordermap.mapview.ASSETS`), so the map never loads
 a script from a CDN and draws with no network. The copies are not committed
 (``dashboard/static/.gitignore``); ``scripts/setup.sh`` runs this script, and the
 dashboard runs the same copy on start when a file is missing.

@@ -37,3 +37,17 @@ def seeded_store(seeded_store_file: Path, tmp_path: Path) -> Path:
     path = tmp_path / "store.gpkg"
     shutil.copyfile(seeded_store_file, path)
     return path
+
+
+# --- outcome of each phase on the item, so fixtures can act on failure (test_browser.py) ---
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    """Keep each phase's report as ``item.stash[PHASE_REPORTS][when]``."""
+    report = yield
+    item.stash.setdefault(PHASE_REPORTS, {})[report.when] = report
+    return report
+
+
+PHASE_REPORTS = pytest.StashKey[dict]()

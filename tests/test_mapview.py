@@ -314,6 +314,70 @@ def test_areas_lie_below_lines_below_points_and_small_areas_above_large(layers) 
     assert list(panes) == sorted(panes, key=z.get)
 
 
+def test_every_area_and_line_has_a_handle_on_top(layers, reference) -> None:
+    areas = [
+        f for fc in layers.values() for f in fc["features"] if f["geometry"]["type"] != "Point"
+    ]
+    handles = mapview._handles(areas)
+    assert [h["id"] for h in handles] == [f["id"] for f in areas]
+    assert all(h["geometry"]["type"] == "Point" for h in handles)
+    page = mapview.build_map(layers, reference).get_root().render()
+    assert "pointToLayer: bordermap.handle" in page and 'pane: "bm-handles"' in page
+    assert "bm-handle bm-place bm-reported" in page
+    z = {name: z for name, z, _ in mapview.PANES}
+    assert (
+        z["bm-handles"] > z["bm-points"] > max(v for k, v in z.items() if k.startswith("bm-area"))
+    )
+
+
+@pytest.mark.parametrize(
+    ("layer", "status", "anchor"),
+    [
+        ("place", "reported", [14, 5]),
+        ("strike", "reported", [-4, 5]),
+        ("strike", "planned", [-4, -4]),
+    ],
+)
+def test_handles_of_one_place_sit_side_by_side(layer, status, anchor) -> None:
+    style = mapview.handle_style({"properties": {"layer": layer, "status": status}})
+    assert style["iconAnchor"] == anchor
+    assert style["className"] == f"bm-handle bm-{layer} bm-{status}"
+
+
+def test_styles_are_tables_the_script_looks_up() -> None:
+    table = mapview.style_table()
+    assert len(table) == len(LAYERS) * 2 * 3
+    assert table["strike|planned|area"]["dashArray"] == mapview.PLANNED_DASH
+    assert table["place|reported|point"]["pane"] == "bm-points"
+    assert set(mapview.handle_table()) == {
+        f"{lay}|{st}" for lay in LAYERS for st in ("reported", "planned")
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (
+            {"a": "</script><script>x()</script>"},
+            '{"a":"\\u003c/script\\u003e\\u003cscript\\u003ex()\\u003c/script\\u003e"}',
+        ),
+        ({"a": "Rawa & ‘Anah"}, '{"a":"Rawa \\u0026 ‘Anah"}'),
+    ],
+)
+def test_script_json_is_safe_inside_a_script_element(value, expected) -> None:
+    text = mapview.script_json(value)
+    assert text == expected
+    assert json.loads(text) == value
+
+
+def test_the_map_embeds_each_feature_once(layers, reference) -> None:
+    page = mapview.build_map(layers, reference).get_root().render()
+    for fc in layers.values():
+        for f in fc["features"]:
+            n = 2 if f["geometry"]["type"] != "Point" else 1  # areas have a handle
+            assert page.count(f'"feature_id":"{f["properties"]["feature_id"]}"') == n
+
+
 def test_geometries_are_simplified_and_rounded(store: Store, layers) -> None:
     coords = json.dumps([f["geometry"] for fc in layers.values() for f in fc["features"]])
     assert not re.search(r"\d\.\d{5,}", coords)

@@ -22,6 +22,7 @@ import functools
 import html
 import importlib
 import itertools
+import json
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -55,14 +56,13 @@ ASSETS: tuple[tuple[str, str, str], ...] = (
     ("xstatic.pkg.leaflet", "images/marker-icon.png", "leaflet/images/marker-icon.png"),
     ("xstatic.pkg.leaflet", "images/marker-icon-2x.png", "leaflet/images/marker-icon-2x.png"),
     ("xstatic.pkg.leaflet", "images/marker-shadow.png", "leaflet/images/marker-shadow.png"),
-    ("xstatic.pkg.jquery", "jquery.min.js", "jquery/jquery.min.js"),
 )
 """``(package, file in the package's data, served path)`` of every file the map loads.
 
-Leaflet 1.9.3 (``XStatic-Leaflet``, the version folium 0.20 asks for) and jQuery 3.7.1
-(``XStatic-jQuery``, as folium). Folium's other defaults (Bootstrap, Font Awesome,
-Leaflet.awesome-markers) serve its ``Icon`` and ``Popup`` styling, which this map does
-not use, so :func:`build_map` leaves them out.
+Leaflet 1.9.3 (``XStatic-Leaflet``), the version folium 0.20 asks for, is all the map
+needs. Folium's other defaults serve what this map does not use: jQuery (GeoJSON loaded
+by URL), Bootstrap, Font Awesome and Leaflet.awesome-markers (``Icon`` and ``Popup``
+styling); :func:`build_map` leaves them out, so every script loads from this server.
 """
 
 VENDOR = "vendor"
@@ -135,6 +135,7 @@ PANES = (
     *((pane, 401 + i, True) for i, pane in enumerate(AREA_PANES.values())),
     ("bm-lines", 420, True),
     ("bm-points", 430, True),
+    ("bm-handles", 435, True),
     ("bm-highlight", 440, False),
     ("bm-labels", 450, False),
 )
@@ -377,10 +378,40 @@ def feature_style(feature: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+GEOMETRY_KINDS = {"area": "Polygon", "line": "LineString", "point": "Point"}
+
+
+def style_table() -> dict[str, dict[str, Any]]:
+    """:func:`feature_style` for every ``layer|status|area/line/point``, for the map's JS."""
+    return {
+        f"{layer}|{status}|{kind}": feature_style(
+            {"properties": {"layer": layer, "status": status}, "geometry": {"type": geometry}}
+        )
+        for layer in LAYERS
+        for status in ("reported", "planned")
+        for kind, geometry in GEOMETRY_KINDS.items()
+    }
+
+
+def handle_table() -> dict[str, dict[str, Any]]:
+    """:func:`handle_style` for every ``layer|status``, for the map's JS."""
+    return {
+        f"{layer}|{status}": handle_style({"properties": {"layer": layer, "status": status}})
+        for layer in LAYERS
+        for status in ("reported", "planned")
+    }
+
+
+def script_json(value: object) -> str:
+    """``value`` as compact JSON that is safe inside an HTML ``<script>``."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def asset_links(base: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """``(default_js, default_css)`` of the map, served under ``base`` (e.g. ``/app/static``)."""
     root = f"{base.rstrip('/')}/{VENDOR}"
-    js = [("leaflet", f"{root}/leaflet/leaflet.js"), ("jquery", f"{root}/jquery/jquery.min.js")]
+    js = [("leaflet", f"{root}/leaflet/leaflet.js")]
     css = [("leaflet_css", f"{root}/leaflet/leaflet.css")]
     return js, css
 
@@ -391,13 +422,8 @@ def static_url(base_url_path: str = "") -> str:
     return f"/{prefix}/app/static" if prefix else "/app/static"
 
 
-_TOOLTIP_JS = """function (feature, layer) {
-    var label = document.createElement("span");
-    label.textContent = feature.properties.label;
-    layer.bindTooltip(label, {sticky: true});
-}"""
-
-_MAP_CSS = """
+_MAP_CSS = (
+    """
 .bm-legend { background: rgba(255,255,255,0.92); padding: 6px 8px; font: 12px/1.35 sans-serif;
   border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3); }
 .bm-legend b { display: block; margin-bottom: 2px; }
@@ -405,10 +431,21 @@ _MAP_CSS = """
   vertical-align: middle; border: 2px solid; box-sizing: border-box; }
 .bm-legend i.pt { width: 11px; height: 11px; border-radius: 50%; }
 .bm-legend i.ln { height: 0; border-width: 2px 0 0 0; }
-.leaflet-interactive:focus { outline: none; }
+.bm-legend i.hd { width: 10px; height: 10px; border-radius: 2px; }
+.leaflet-interactive:focus, .bm-handle:focus { outline: none; }
+.bm-handle { border: 2px solid #555; background: #fff; border-radius: 2px; box-sizing: border-box;
+  box-shadow: 0 0 0 1px rgba(255,255,255,0.8); cursor: pointer; }
+.bm-handle.bm-planned { border-style: dashed; }
+"""
+    + "".join(
+        f".bm-handle.bm-{layer} {{ border-color: {style.color}; }}\n"
+        for layer, style in LAYER_STYLES.items()
+    )
+    + """
 .bm-count { font: bold 11px/1 sans-serif; color: #17332e; text-shadow: 0 0 2px #fff, 0 0 2px #fff;
   white-space: nowrap; }
 """
+)
 
 
 def _legend_html() -> str:
@@ -427,6 +464,7 @@ def _legend_html() -> str:
     rows.append('<div><i class="ln" style="border-color:#555"></i>line (river)</div>')
     rows.append('<div><i class="ln" style="border-color:#4e342e"></i>Iraq–Syria border</div>')
     rows.append('<div><i style="background:#d7ccc8;border-color:#8d6e63"></i>border strip</div>')
+    rows.append('<div><i class="hd" style="border-color:#555"></i>handle: selects an area</div>')
     rows.append("<div>number: mentions of a place</div>")
     return "".join(rows)
 
@@ -502,13 +540,11 @@ def build_map(
         group = folium.FeatureGroup(name=LAYER_STYLES[layer].title, overlay=True, show=True)
         data = layers.get(layer) or {"type": "FeatureCollection", "features": []}
         for pane, feats in _by_pane(data["features"]).items():
-            folium.GeoJson(
-                {"type": "FeatureCollection", "features": feats},
-                style_function=feature_style,
-                marker=folium.CircleMarker(pane="bm-points") if pane == "bm-points" else None,
-                on_each_feature=folium.JsCode(_TOOLTIP_JS),
-                pane=pane,
-            ).add_to(group)
+            points = "point" if pane == "bm-points" else None
+            elements.Features(feats, pane=pane, point_to_layer=points).add_to(group)
+        handles = _handles(data["features"])
+        if handles:
+            elements.Features(handles, pane="bm-handles", point_to_layer="handle").add_to(group)
         if layer == "place":
             elements.CountLabels(_label_points(data["features"])).add_to(group)
         group.add_to(m)
@@ -529,6 +565,49 @@ def _by_pane(features: Iterable[Mapping[str, Any]]) -> dict[str, list[Any]]:
         out.setdefault(pane, []).append(f)
     z = {name: z_index for name, z_index, _ in PANES}
     return dict(sorted(out.items(), key=lambda item: z[item[0]]))
+
+
+HANDLE_OFFSETS: Mapping[str, int] = {"place": -9, "sweep": -3, "outpost": 3, "strike": 9}
+"""Pixels east of the point where each layer's handles sit, so that handles of areas
+with the same geometry (a strike and a place "inside Syria") lie side by side."""
+HANDLE_SIZE = 11
+
+
+def _handles(features: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """A point on each area and line, to click it by even where other areas cover it."""
+    from shapely.geometry import shape
+
+    out = []
+    for f in features:
+        if f["geometry"]["type"] == "Point":
+            continue
+        point = shape(f["geometry"]).representative_point()
+        out.append(
+            {
+                "type": "Feature",
+                "id": f["id"],
+                "properties": f["properties"],
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(point.x, COORD_DECIMALS), round(point.y, COORD_DECIMALS)],
+                },
+            }
+        )
+    return out
+
+
+def handle_style(feature: Mapping[str, Any]) -> dict[str, Any]:
+    """DivIcon options of an area's handle: a small square, offset by layer and status."""
+    props = feature["properties"]
+    dx = HANDLE_OFFSETS.get(props["layer"], 0)
+    dy = 9 if props["status"] == "planned" else 0
+    half = HANDLE_SIZE // 2
+    return {
+        "className": f"bm-handle bm-{props['layer']} bm-{props['status']}",
+        "iconSize": [HANDLE_SIZE, HANDLE_SIZE],
+        "iconAnchor": [half - dx, half - dy],
+        "html": "",
+    }
 
 
 def _label_points(features: Iterable[Mapping[str, Any]]) -> list[tuple[float, float, int]]:
@@ -554,11 +633,39 @@ def _elements() -> SimpleNamespace:
     from folium.template import Template
 
     class Setup(MacroElement):
-        """Marker image path, the map's CSS and the legend (static text only)."""
+        """Marker image path, the map's CSS, the legend (static text only), and
+        ``bordermap``: the style tables and functions the feature layers call."""
 
         _template = Template(
             """{% macro script(this, kwargs) %}
             L.Icon.Default.imagePath = {{ this.image_path|tojson }};
+            var bordermap = (function () {
+                var styles = {{ this.styles|tojson }};
+                var handles = {{ this.handles|tojson }};
+                function kind(f) {
+                    var t = f.geometry.type;
+                    return t.indexOf("Polygon") >= 0 ? "area"
+                        : t.indexOf("LineString") >= 0 ? "line" : "point";
+                }
+                function style(f) {
+                    var p = f.properties;
+                    return Object.assign({}, styles[p.layer + "|" + p.status + "|" + kind(f)]);
+                }
+                return {
+                    style: style,
+                    point: function (f, latlng) { return L.circleMarker(latlng, style(f)); },
+                    handle: function (f, latlng) {
+                        var p = f.properties;
+                        var icon = L.divIcon(handles[p.layer + "|" + p.status]);
+                        return L.marker(latlng, {icon: icon, pane: "bm-handles"});
+                    },
+                    tooltip: function (f, layer) {
+                        var label = document.createElement("span");
+                        label.textContent = f.properties.label;
+                        layer.bindTooltip(label, {sticky: true});
+                    }
+                };
+            })();
             (function () {
                 var style = document.createElement("style");
                 style.textContent = {{ this.css|tojson }};
@@ -580,6 +687,34 @@ def _elements() -> SimpleNamespace:
             self.image_path = f"{asset_base.rstrip('/')}/{VENDOR}/leaflet/images/"
             self.css = _MAP_CSS
             self.legend = _legend_html()
+            self.styles = style_table()
+            self.handles = handle_table()
+
+    class Features(MacroElement):
+        """One pane's worth of a layer's drawn features: data embedded once, as JSON
+        serialised here (not at every render), styled by ``bordermap.style``."""
+
+        _template = Template(
+            """{% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.geoJson({{ this.data_json }}, {
+                pane: {{ this.pane|tojson }},
+                style: bordermap.style,
+                {%- if this.point_to_layer %}
+                pointToLayer: bordermap.{{ this.point_to_layer }},
+                {%- endif %}
+                onEachFeature: bordermap.tooltip
+            }).addTo({{ this._parent.get_name() }});
+            {% endmacro %}"""
+        )
+
+        def __init__(
+            self, features: list[Any], *, pane: str, point_to_layer: str | None = None
+        ) -> None:
+            super().__init__()
+            self._name = "Features"
+            self.pane = pane
+            self.point_to_layer = point_to_layer
+            self.data_json = script_json({"type": "FeatureCollection", "features": features})
 
     class BlankBase(folium.map.Layer):
         """A base layer without tiles: the reference layers are the background."""
@@ -614,7 +749,9 @@ def _elements() -> SimpleNamespace:
             self._name = "CountLabels"
             self.points = [list(p) for p in points]
 
-    return SimpleNamespace(Setup=Setup, BlankBase=BlankBase, CountLabels=CountLabels)
+    return SimpleNamespace(
+        Setup=Setup, Features=Features, BlankBase=BlankBase, CountLabels=CountLabels
+    )
 
 
 def highlight(geometry: BaseGeometry, *, name: str = "Selected") -> folium.FeatureGroup:
