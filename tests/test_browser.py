@@ -2,10 +2,10 @@
 Chromium, with every request that would leave localhost aborted and recorded.
 
 They prove that the map draws with the network cut off, that clicking a strike, an
-outpost, a sweep area and a place fills the panel with that feature's quote, that a
-filter hides features, that an uploaded article appears and survives a restart, and
-that an article full of HTML shows as text and runs no script. A failing test leaves a
-screenshot in ``test-artifacts/``.
+outpost, a sweep area and a place (or selecting a table row) fills the panel with that
+feature's quote, that the URL holds the view, that a filter hides features, that an
+uploaded article appears and survives a restart, and that an article full of HTML shows
+as text and runs no script. A failing test leaves a screenshot in ``test-artifacts/``.
 """
 
 from __future__ import annotations
@@ -318,6 +318,22 @@ def test_clicking_a_feature_fills_the_panel_with_its_quote(app: App, page, layer
     assert feature.place_name in text and feature.status in text
     # the clicked feature is highlighted, and the map was not reloaded to do it
     frame.locator(".leaflet-bm-highlight-pane path").first.wait_for(state="attached")
+
+
+def test_selecting_a_table_row_selects_its_feature(app: App, page) -> None:
+    open_app(page, app.url)
+    ids = Store(app.db).frame()["feature_id"].tolist()
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    row, header, height = 3, 35, 35  # the grid draws on a canvas: rows are 35 px high
+    page.mouse.click(box["x"] + 14, box["y"] + header + height * row + height / 2)
+    feature_id = wait_for_selection(page)
+    assert feature_id == ids[row]
+    feature = Store(app.db).feature(feature_id)
+    quote = page.locator(".bm-panel blockquote").first
+    expected = " ".join(feature.quote.split())
+    wait_until(page, lambda: " ".join(quote.inner_text().split()) == expected, "the quote")
 
 
 def test_a_filter_hides_features(app: App, page) -> None:

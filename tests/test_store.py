@@ -523,6 +523,28 @@ def test_malformed_query_parameters_are_ignored() -> None:
     assert Filters.from_query(query) == Filters(articles=("a1",), layers=("strike",), statuses=())
 
 
+@pytest.mark.parametrize("fmt", ["geojson", "csv", "gpkg"])
+def test_export_writes_the_filtered_features(filled: Store, tmp_path: Path, fmt: str) -> None:
+    import csv
+    import io
+    import json
+
+    filters = Filters(layers=("strike",))
+    data = filled.export(filters, fmt)
+    ids = {f.feature_id for f in filled.features(filters)}
+    if fmt == "geojson":
+        got = {f["properties"]["feature_id"] for f in json.loads(data)["features"]}
+    elif fmt == "csv":
+        got = {row["feature_id"] for row in csv.DictReader(io.StringIO(data.decode()))}
+    else:
+        path = tmp_path / "x.gpkg"
+        path.write_bytes(data)
+        got = set(geopandas.read_file(path, layer="strike")["feature_id"])
+    assert got == ids and len(ids) == 2
+    with pytest.raises(ValueError, match="unknown format"):
+        filled.export(filters, "kml")
+
+
 # --- articles from the dashboard --------------------------------------------------------
 
 
