@@ -70,7 +70,7 @@ def get_reference() -> dict:
 
 @st.cache_resource(show_spinner=False)
 def ensure_assets() -> list[str]:
-    with contextlib.suppress(ModuleNotFoundError):  # reported below as missing files
+    with contextlib.suppress(ModuleNotFoundError, OSError):  # reported below as missing
         mapview.install_assets(APP_DIR / "static")
     return mapview.missing_assets(APP_DIR / "static")
 
