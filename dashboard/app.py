@@ -76,18 +76,18 @@ def ensure_assets() -> list[str]:
 
 
 # Frames and map data are read-only: shared across sessions, never copied.
-@st.cache_resource(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def get_frame(_store: Store, path: str, version: int, filters: Filters):
     return _store.frame(filters)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def get_layers(_store: Store, path: str, version: int, filters: Filters) -> dict:
     groups = mapview.group_features(get_frame(_store, path, version, filters))
     return mapview.features_geojson(groups, _store.geometries(groups["feature_id"]))
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def get_table(_store: Store, path: str, version: int, filters: Filters):
     frame = get_frame(_store, path, version, filters)
     return mapview.table_frame(frame), mapview.timeline_frame(frame)
