@@ -251,7 +251,8 @@ def bordermap_system(gaz: Gazetteer) -> System:
     extractor = pipeline.Extractor(gaz)
 
     def predict(article: Article) -> Prediction:
-        return evaluate.prediction_from_features(extractor.extract(article).features)
+        result = extractor.extract(article)
+        return evaluate.prediction_from_features(result.features, result.unresolved)
 
     return predict
 

@@ -411,6 +411,19 @@ def test_prediction_from_features():
     assert (p.events[0].date_start, p.events[0].date_end) == ("2019-01-01", "2019-01-01")
 
 
+def test_unresolved_mentions_are_recognised_toponyms_without_a_place():
+    from bordermap.pipeline import Unresolved
+
+    features = [feature("place", (5, 10), (0, 50), None)]
+    unresolved = [Unresolved("a", "Wadi Hauran", 20, 31, 0, 50),
+                  Unresolved("a", "again", 5, 10, 0, 50)]  # a feature's span keeps its geometry
+    p = evaluate.prediction_from_features(features, unresolved)
+    assert [(t.start, t.end, t.geometry is None) for t in p.toponyms] == [
+        (5, 10, False), (20, 31, True)]
+    # recognised, but as far off as can be when the gold has a place for it
+    assert evaluate.distance_km(34.0, 41.0, None) == evaluate.MAX_ERROR_KM
+
+
 # --------------------------------------------------------------------------- reading gold
 
 

@@ -30,8 +30,8 @@ def report() -> evaluate.Report:
     scores = []
     for path in articles.article_files([REPO / "seeds", REPO / "tests" / "articles"]):
         if path.stem in golds:
-            features = extractor.extract(articles.read_article(path)).features
-            prediction = evaluate.prediction_from_features(features)
+            result = extractor.extract(articles.read_article(path))
+            prediction = evaluate.prediction_from_features(result.features, result.unresolved)
             scores.append(evaluate.score_article(golds[path.stem], prediction))
     return evaluate.Report(tuple(scores))
 

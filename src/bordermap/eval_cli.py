@@ -79,7 +79,7 @@ def run_eval(args: argparse.Namespace) -> int:
             continue
         try:
             article = articles.read_article(path)
-            features = extractor.extract(article).features
+            result = extractor.extract(article)
         except ArticleError as exc:
             print(" ".join(str(exc).split()), file=sys.stderr)
             failed += 1
@@ -92,7 +92,7 @@ def run_eval(args: argparse.Namespace) -> int:
             print(f"{path}: article id {article.id!r} repeats; not scored again", file=sys.stderr)
             continue
         texts[article.id] = article.text
-        prediction = evaluate.prediction_from_features(features)
+        prediction = evaluate.prediction_from_features(result.features, result.unresolved)
         scores.append(evaluate.score_article(golds[article.id], prediction))
     unscored = sorted(set(golds) - set(texts))
     if unscored:

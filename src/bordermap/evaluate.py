@@ -51,6 +51,7 @@ from bordermap.errors import BordermapError
 
 if TYPE_CHECKING:
     from bordermap.features import Feature
+    from bordermap.pipeline import Unresolved
 
 EVENT_LAYERS = ("strike", "outpost", "sweep")
 ACC_KM = 161.0
@@ -247,18 +248,24 @@ def read_gold_dir(folder: str | Path) -> dict[str, Gold]:
 # --------------------------------------------------------------------------- predictions
 
 
-def prediction_from_features(features: Iterable[Feature]) -> Prediction:
+def prediction_from_features(
+    features: Iterable[Feature], unresolved: Iterable[Unresolved] = ()
+) -> Prediction:
     """bordermap's features as a :class:`Prediction`.
 
     The toponyms are the features' place mentions, one per span (the first feature's
-    geometry); the events are the non-``place`` features grouped by ``event_id`` (a
-    feature without one is an event of its own), each feature one piece of evidence.
+    geometry), and the unresolved mentions (recognised, but with no geometry: they
+    score for recognition and count the largest error for resolution); the events are
+    the non-``place`` features grouped by ``event_id`` (a feature without one is an
+    event of its own), each feature one piece of evidence.
     """
     toponyms: dict[tuple[int, int], PredictedToponym] = {}
+    for u in unresolved:
+        toponyms.setdefault((u.start, u.end), PredictedToponym(u.start, u.end, None))
     groups: dict[str, list[Feature]] = {}
     for n, f in enumerate(features):
         key = (f.mention_start, f.mention_end)
-        if key not in toponyms:
+        if key not in toponyms or toponyms[key].geometry is None:
             toponyms[key] = PredictedToponym(f.mention_start, f.mention_end, f.geometry)
         if f.layer in EVENT_LAYERS:
             groups.setdefault(f.event_id if f.event_id is not None else f"\0{n}", []).append(f)
