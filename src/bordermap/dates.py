@@ -222,6 +222,18 @@ _CORE = re.compile(
     )
 )
 _CORE_WORDS = ("day", "week", "month", "year", "decade", "tonight")
+# The same core tokens as keyword gates (lower case, substrings): a sentence without any
+# holds no date expression. The pipeline finds them in its one keyword pass.
+KEYWORDS: dict[str, tuple[str, ...]] = {
+    "date": (
+        *"0123456789",
+        *(m[:3].lower() for m in _MONTH_NAMES),
+        *(w.lower() for w in _WEEKDAYS),
+        "yesterday",
+        "today",
+        *_CORE_WORDS,
+    )
+}
 _MAX_PREFIX = 48
 # Every word that can come before the core token of an expression.
 _PREFIX_WORDS = frozenset(

@@ -375,28 +375,32 @@ _GENERIC_BEFORE = frozenset(
         "qasr",
     }
 )
+# Month and weekday names: capitalised, but never a name's next word or a place.
+_CALENDAR_WORDS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+]
 # Capitalised words that may follow a name without making a longer name.
 _FOLLOWER_OK = frozenset(
     {
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
+        *_CALENDAR_WORDS,
         "i",
         "isis",
         "isil",
@@ -429,25 +433,7 @@ _PLACE_CUE = re.compile(
 )
 _NOT_PLACE_WORDS = frozenset(
     {
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
+        *_CALENDAR_WORDS,
         "the",
         "a",
         "an",
@@ -908,7 +894,7 @@ def _given_name_before(text: str, a: int, word: str, index: dict[str, tuple[str,
         return False
     k = a - 1 - len(word)
     before = text[:k].rstrip()
-    return bool(before) and before[-1] not in ".!?:;\"“”"
+    return bool(before) and before[-1] not in '.!?:;"“”'
 
 
 _COMPOUND_AFTER = re.compile(
@@ -917,13 +903,60 @@ _COMPOUND_AFTER = re.compile(
     re.IGNORECASE,
 )
 # Capitalised words that may stand right before a place name.
-_NAME_PREFIX_OK = frozenset({
-    "iraqi", "syrian", "turkish", "jordanian", "iranian", "kurdish", "northern", "southern",
-    "eastern", "western", "central", "greater", "upper", "lower", "old", "new", "in", "at", "near",
-    "from", "the", "outside", "around", "across", "inside", "into", "of", "and", "to", "on", "by",
-    "for", "with", "province", "governor", "district", "town", "city", "village", "desert", "rural",
-    "downtown", "east", "west", "north", "south", "islamic", "state", "isis", "isil",
-})
+_NAME_PREFIX_OK = frozenset(
+    {
+        "iraqi",
+        "syrian",
+        "turkish",
+        "jordanian",
+        "iranian",
+        "kurdish",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "greater",
+        "upper",
+        "lower",
+        "old",
+        "new",
+        "in",
+        "at",
+        "near",
+        "from",
+        "the",
+        "outside",
+        "around",
+        "across",
+        "inside",
+        "into",
+        "of",
+        "and",
+        "to",
+        "on",
+        "by",
+        "for",
+        "with",
+        "province",
+        "governor",
+        "district",
+        "town",
+        "city",
+        "village",
+        "desert",
+        "rural",
+        "downtown",
+        "east",
+        "west",
+        "north",
+        "south",
+        "islamic",
+        "state",
+        "isis",
+        "isil",
+    }
+)
 
 
 # The keywords each pattern group needs; the pipeline finds them all in one pass.

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from bordermap import events, mentions
+from bordermap import dates, events, mentions
 from bordermap._hints import Hints
 from bordermap.articles import Article, read_article
 from bordermap.dates import UNKNOWN, DateMention, DateRange, estimate_published, find_dates
@@ -54,37 +54,6 @@ GEO_PRECISION = {
 _ATTRIBUTION = re.compile(
     r"(?:,|\b(?:he|she))[\s\u00a0]+(?:said|told|added|stressed|explained|noted|stated|warned)\b"
     r"|\b(?:said|told)[\s\u00a0]+(?:[A-Za-z-]+[\s\u00a0]+){0,8}?[A-Z][a-z]+[\s\u00a0.]*$"
-)
-# Every date expression holds one of these (a digit, a month, a weekday or a unit word).
-_DATE_KEYS = (
-    *"0123456789",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "may",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "oct",
-    "nov",
-    "dec",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "yesterday",
-    "today",
-    "tonight",
-    "day",
-    "week",
-    "month",
-    "year",
-    "decade",
 )
 _OPEN_QUOTES = frozenset("\"“‘'")
 _THE_BEFORE = re.compile(r"\bthe[\s\u00a0]+$", re.IGNORECASE)
@@ -145,7 +114,7 @@ class Extractor:
         self._is_place = lru_cache(maxsize=1 << 14)(
             lambda name: normalize(name) in gazetteer.alias_index
         )
-        self.hints = Hints({**mentions.KEYWORDS, **events.KEYWORDS, "date": _DATE_KEYS})
+        self.hints = Hints({**mentions.KEYWORDS, **events.KEYWORDS, **dates.KEYWORDS})
         self._intersects: dict[tuple[str, str], bool] = {}
 
     # -- public -----------------------------------------------------------------
