@@ -207,6 +207,9 @@ def page(browser, net: Net, request: pytest.FixtureRequest) -> Iterator[object]:
 
 
 def map_frame(pg):
+    """The map's frame, once the old one is gone (a new map replaces its frame)."""
+    pg.locator(MAP).first.wait_for(state="attached")
+    wait_until(pg, lambda: pg.locator(MAP).count() == 1, "a single map")
     return pg.frame_locator(MAP)
 
 
@@ -238,9 +241,38 @@ _UNCOVERED_POINT = """(el) => {
     return null;
 }"""
 
+_MAP_STATE = """(el) => {
+    const pane = el.querySelector(".leaflet-map-pane");
+    return [innerWidth, innerHeight, pane ? pane.style.transform : ""].join(" ");
+}"""
+
+
+def wait_for_map_to_settle(pg) -> None:
+    """Wait until the map's frame and view stop changing (the frame is resized, and the
+    map re-centred, after the first features are drawn)."""
+    frame = map_frame(pg)
+    last, since = None, time.monotonic()
+    deadline = since + 20
+    while time.monotonic() < deadline:
+        box = pg.locator(MAP).bounding_box()
+        state = (
+            tuple(box.values()) if box else None,
+            frame.locator(".leaflet-container").evaluate(_MAP_STATE),
+        )
+        if state != last:
+            last, since = state, time.monotonic()
+        elif time.monotonic() - since > 0.4:
+            return
+        pg.wait_for_timeout(50)
+    raise AssertionError("the map never stopped moving")
+
 
 def click_feature(pg, features) -> None:
-    """Click, with the mouse, the first of ``features`` that something else does not cover."""
+    """Click, with the mouse, the first of ``features`` that something else does not cover.
+
+    The mouse, not ``locator.click``: scrolling an element into view would pan the map.
+    """
+    wait_for_map_to_settle(pg)
     for i in range(features.count()):
         point = features.nth(i).evaluate(_UNCOVERED_POINT)
         if point is not None:
@@ -347,6 +379,7 @@ def test_a_filter_hides_features(app: App, page) -> None:
     expected = store.count(Filters(text="outposts"))
     assert 0 < expected < total
     wait_until(page, lambda: shown(page) == f"{expected} of {total}", "the count")
+    page.wait_for_timeout(300)
     frame = map_frame(page)
     frame.locator("path.leaflet-interactive").first.wait_for(state="attached")
     layers = {f.layer for f in store.features(Filters(text="outposts"))}

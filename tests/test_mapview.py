@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import itertools
 import json
 import re
 from pathlib import Path
@@ -333,14 +334,16 @@ def test_every_area_and_line_has_a_handle_on_top(layers, reference) -> None:
 @pytest.mark.parametrize(
     ("layer", "status", "anchor"),
     [
-        ("place", "reported", [14, 5]),
-        ("strike", "reported", [-4, 5]),
-        ("strike", "planned", [-4, -4]),
+        ("place", "reported", [23, 5]),
+        ("strike", "reported", [-13, 5]),
+        ("strike", "planned", [-13, -7]),
     ],
 )
 def test_handles_of_one_place_sit_side_by_side(layer, status, anchor) -> None:
     style = mapview.handle_style({"properties": {"layer": layer, "status": status}})
     assert style["iconAnchor"] == anchor
+    offsets = sorted(mapview.HANDLE_OFFSETS.values())
+    assert min(b - a for a, b in itertools.pairwise(offsets)) > mapview.HANDLE_SIZE  # no overlap
     assert style["className"] == f"bm-handle bm-{layer} bm-{status}"
 
 

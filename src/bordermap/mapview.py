@@ -567,7 +567,7 @@ def _by_pane(features: Iterable[Mapping[str, Any]]) -> dict[str, list[Any]]:
     return dict(sorted(out.items(), key=lambda item: z[item[0]]))
 
 
-HANDLE_OFFSETS: Mapping[str, int] = {"place": -9, "sweep": -3, "outpost": 3, "strike": 9}
+HANDLE_OFFSETS: Mapping[str, int] = {"place": -18, "sweep": -6, "outpost": 6, "strike": 18}
 """Pixels east of the point where each layer's handles sit, so that handles of areas
 with the same geometry (a strike and a place "inside Syria") lie side by side."""
 HANDLE_SIZE = 11
@@ -600,7 +600,7 @@ def handle_style(feature: Mapping[str, Any]) -> dict[str, Any]:
     """DivIcon options of an area's handle: a small square, offset by layer and status."""
     props = feature["properties"]
     dx = HANDLE_OFFSETS.get(props["layer"], 0)
-    dy = 9 if props["status"] == "planned" else 0
+    dy = 12 if props["status"] == "planned" else 0
     half = HANDLE_SIZE // 2
     return {
         "className": f"bm-handle bm-{props['layer']} bm-{props['status']}",
