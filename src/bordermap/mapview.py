@@ -466,6 +466,7 @@ def _legend_html() -> str:
     rows.append('<div><i style="background:#d7ccc8;border-color:#8d6e63"></i>border strip</div>')
     rows.append('<div><i class="hd" style="border-color:#555"></i>handle: selects an area</div>')
     rows.append("<div>number: mentions of a place</div>")
+    rows.append("<div>faint area: a whole country or governorate</div>")
     return "".join(rows)
 
 
@@ -649,7 +650,13 @@ def _elements() -> SimpleNamespace:
                 }
                 function style(f) {
                     var p = f.properties;
-                    return Object.assign({}, styles[p.layer + "|" + p.status + "|" + kind(f)]);
+                    var s = Object.assign({}, styles[p.layer + "|" + p.status + "|" + kind(f)]);
+                    // a whole country or governorate is vague evidence: a fainter fill,
+                    // so that it does not drown the precise features
+                    if ((p.kind === "country" || p.kind === "governorate") && s.fillOpacity) {
+                        s.fillOpacity = s.fillOpacity / 3;
+                    }
+                    return s;
                 }
                 return {
                     style: style,
