@@ -537,10 +537,14 @@ class Matcher:
         self.gazetteer = gazetteer
         self._index: dict[str, tuple[str, ...]] = dict(gazetteer.alias_index)
         self._maxlen: dict[str, int] = {}
+        # first token -> the tokens that can follow it in a longer alias
+        self._second: dict[str, set[str]] = {}
         for key in self._index:
             toks = key.split()
             if toks:
                 self._maxlen[toks[0]] = max(self._maxlen.get(toks[0], 0), len(toks))
+            if len(toks) > 1:
+                self._second.setdefault(toks[0], set()).add(toks[1])
         self._outlets: tuple[str, ...] = ()
         self._has = {
             pid for pid in (STRIP, SYRIAN_SIDE, IRAQI_SIDE, IRAQ, SYRIA) if pid in gazetteer
@@ -717,6 +721,12 @@ class Matcher:
             if not longest:
                 loose.append(a)
                 continue
+            if first not in index:
+                # only a longer alias can start here: is the next word one that continues it?
+                nxt = _NEXT.match(text, m.end())
+                if nxt is None or fold(nxt.group(1)) not in self._second.get(first, ()):
+                    loose.append(a)
+                    continue
             toks = [(a, m.end(), word)]
             folded = [first]
             pos = m.end()
