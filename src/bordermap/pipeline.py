@@ -190,9 +190,11 @@ class Extractor:
                         speaker=speaker_of[s.index],
                     )
                 )
-        for s in sentences:
-            if s.section in MAPPED_SECTIONS:
-                dates[s.index] = _sentence_date(s, published) if "date" in hints[s.index] else None
+        # dates only where a feature will carry one: evidence and mention sentences
+        wanted = {e.sentence.index for e in evidence} | {r.mention.sentence for r in resolved}
+        for i in sorted(wanted):
+            s = sentences[i]
+            dates[i] = _sentence_date(s, published) if "date" in hints[i] else None
 
         events = self._group(evidence, dates)
         features = self._features(
