@@ -136,3 +136,35 @@ def test_features_are_stable_and_unique(extractor, path):
     again = Extractor(extractor.gazetteer).extract(read_article(path)).features
     assert [f.properties() for f in first] == [f.properties() for f in again]
     _check_offsets(article.text, first)
+
+
+PHRASE_TEXT = st.lists(
+    st.sampled_from([
+        "the", "border", "common", "Syrian-Iraqi", "Iraqi", "Syrian", "strip", "between", "Iraq",
+        "and", "Syria", "across", "into", "inside", "within", "beyond", "over", "on", "deep",
+        "territory", "soil", "the two countries share", "towns", "with", "frontier", "guards",
+        "cross-border", ",", ".", "\u00a0", "Turkish", "shared",
+    ]),
+    max_size=40,
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=PHRASE_TEXT)
+def test_phrase_windows_find_what_a_full_scan_finds(text):
+    from bordermap import mentions as m
+
+    low = m.ascii_lower(text)
+    for pattern, keys, before, after in (
+        (m._CROSS_LC, m._CROSS_KEYS, 16, 80),
+        (m._BORDER_LC, m._BORDER_KEYS, 64, 80),
+    ):
+        at = [k.start() for k in keys.finditer(low)]
+        windowed = [x.span() for x in m._windowed(pattern, low, at, before, after)]
+        # windows also see matches inside longer ones; mention selection (longest first)
+        # drops those, so the maximal matches are what must agree
+        assert _maximal(windowed) == _maximal([x.span() for x in pattern.finditer(low)])
+
+
+def _maximal(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    return [s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans)]

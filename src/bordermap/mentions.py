@@ -664,13 +664,15 @@ class Matcher:
             demonym = "m-demonym" in hints
         if gate:
             low = ascii_lower(text)
-            for m in _windowed(_CROSS_LC, low, cross_at):
+            # a cross-border phrase starts at most "deep " or "on " before its key word
+            for m in _windowed(_CROSS_LC, low, cross_at, 16, 80):
                 into = m.group("into") or ""
                 after = text[m.end() :]
                 to_iraq = into.lower() == "iraq" or (not into and _INTO_IRAQ.search(after[:80]))
                 target = IRAQI_SIDE if to_iraq else SYRIAN_SIDE
                 yield self._mention(s, m.start(), m.end(), "cross-border", (target,))
-            for m in _windowed(_BORDER_LC, low, border_at):
+            # a border phrase: two qualifiers before "border", "... the two countries share" after
+            for m in _windowed(_BORDER_LC, low, border_at, 64, 80):
                 span = text[m.start() : m.end()]
                 if _CROSS_HYPHEN.search(text, max(0, m.start() - 7), m.start()):
                     continue  # "cross-border deliveries"
@@ -985,12 +987,26 @@ _APPOSITIVE_TOWN = re.compile(r"\bborder[\s\u00a0]+(?:town|village|city)$", re.I
 _CROSS_KEYS = re.compile(r"\b(?:across|beyond|over|inside|into|within|syrian)\b")
 
 
-def _windowed(pattern: re.Pattern[str], text: str, keys_at: Iterable[int]) -> list[re.Match[str]]:
+# How far past a match the phrase patterns look ahead ("border" not followed by "guards").
+_LOOKAHEAD = 48
+
+
+def _windowed(
+    pattern: re.Pattern[str], text: str, keys_at: Iterable[int], before: int, after: int
+) -> list[re.Match[str]]:
     """Matches of ``pattern`` that lie near a key word: it runs only on windows around
-    the keys' offsets, which is far cheaper than a whole-text scan."""
+    the keys' offsets (``before`` and ``after`` them: as far as a match can reach), which
+    is far cheaper than a whole-text scan."""
     out: dict[tuple[int, int], re.Match[str]] = {}
     for k in keys_at:
-        for m in pattern.finditer(text, max(0, k - 80), min(len(text), k + 96)):
+        end = min(len(text), k + after)
+        for m in pattern.finditer(text, max(0, k - before), end):
+            if end < len(text) and m.end() > end - _LOOKAHEAD:
+                # near a cut window end, where "\b" holds and a lookahead sees no text:
+                # match again on the whole text
+                m = pattern.match(text, m.start())
+                if m is None:
+                    continue
             out.setdefault(m.span(), m)
     # drop matches cut short by a window edge: keep the longest at each start
     best: dict[int, re.Match[str]] = {}
