@@ -33,11 +33,9 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import shapely
-from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
-from shapely.geometry.polygon import orient
 
-from bordermap.features import LAYERS, Feature
+from bordermap.features import LAYERS, Feature, geometry_to_geojson
 
 if TYPE_CHECKING:
     import folium
@@ -336,11 +334,7 @@ def _drawable(geom: BaseGeometry, tolerance: float) -> dict[str, Any]:
         if not simpler.is_empty:
             geom = simpler
     geom = shapely.transform(geom, lambda xy: np.round(xy, COORD_DECIMALS))
-    if geom.geom_type == "Polygon":
-        geom = orient(geom, sign=1.0)
-    elif geom.geom_type == "MultiPolygon":
-        geom = type(geom)([orient(p, sign=1.0) for p in geom.geoms])
-    return dict(mapping(geom))
+    return geometry_to_geojson(geom)
 
 
 # --------------------------------------------------------------------------- the map
