@@ -1000,14 +1000,14 @@ def _windowed(
     out: dict[tuple[int, int], re.Match[str]] = {}
     for k in keys_at:
         end = min(len(text), k + after)
-        for m in pattern.finditer(text, max(0, k - before), end):
-            if end < len(text) and m.end() > end - _LOOKAHEAD:
+        for found in pattern.finditer(text, max(0, k - before), end):
+            m: re.Match[str] | None = found
+            if end < len(text) and found.end() > end - _LOOKAHEAD:
                 # near a cut window end, where "\b" holds and a lookahead sees no text:
                 # match again on the whole text
-                m = pattern.match(text, m.start())
-                if m is None:
-                    continue
-            out.setdefault(m.span(), m)
+                m = pattern.match(text, found.start())
+            if m is not None:
+                out.setdefault(m.span(), m)
     # drop matches cut short by a window edge: keep the longest at each start
     best: dict[int, re.Match[str]] = {}
     for m in out.values():
