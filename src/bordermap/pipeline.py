@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from pathlib import Path
 
 from bordermap import dates, events, mentions
 from bordermap._hints import Hints
-from bordermap.articles import Article, read_article
+from bordermap.articles import Article
 from bordermap.dates import UNKNOWN, DateMention, DateRange, estimate_published, find_dates
 from bordermap.events import (
     EVENT_SECTIONS,
@@ -487,11 +486,6 @@ class Extractor:
             article_url=article.url,
         )
 
-    def extract_paths(self, paths: Iterable[Path]) -> Iterator[tuple[Path, ArticleResult]]:
-        """Read and extract each path; an unreadable file raises its ArticleError."""
-        for path in paths:
-            yield path, self.extract(read_article(path))
-
 
 def _sentence_date(s: Sentence, published: DateRange) -> DateMention | None:
     """The date a sentence gives its event: the first one not inside a relative clause.
@@ -529,8 +523,3 @@ def _dates_agree(a: DateMention | None, b: DateMention | None) -> bool:
 
 def _date_key(text: str) -> str:
     return re.sub(r"(?<=\d)(?:st|nd|rd|th)\b|\bon\b|\bthe\b|\bof\b|[\s,]+", "", text.lower())
-
-
-def extract_article(article: Article, gazetteer: Gazetteer) -> ArticleResult:
-    """Extract one article. For many articles build one :class:`Extractor` and reuse it."""
-    return Extractor(gazetteer).extract(article)
