@@ -32,7 +32,7 @@ from bordermap.events import (
     main_place,
     status_of,
 )
-from bordermap.features import Feature
+from bordermap.features import Feature, feature_from_fields
 from bordermap.gazetteer import Gazetteer, Place, normalize
 from bordermap.mentions import MAPPED_SECTIONS, Matcher, Mention
 from bordermap.resolve import Resolved, resolve
@@ -50,8 +50,10 @@ GEO_PRECISION = {
     "country": "region",
 }
 
+# The speech verbs of an attribution tail; the keyword pass finds them ("p-verb" hits).
+_ATTRIBUTION_VERBS = ("said", "told", "added", "stressed", "explained", "noted", "stated", "warned")
 _ATTRIBUTION = re.compile(
-    r"(?:,|\b(?:he|she))[\s\u00a0]+(?:said|told|added|stressed|explained|noted|stated|warned)\b"
+    r"(?:,|\b(?:he|she))[\s\u00a0]+(?:" + "|".join(_ATTRIBUTION_VERBS) + r")\b"
     r"|\b(?:said|told)[\s\u00a0]+(?:[A-Za-z-]+[\s\u00a0]+){0,8}?[A-Z][a-z]+[\s\u00a0.]*$"
 )
 _OPEN_QUOTES = frozenset("\"“‘'")
@@ -113,8 +115,16 @@ class Extractor:
         self._is_place = lru_cache(maxsize=1 << 14)(
             lambda name: normalize(name) in gazetteer.alias_index
         )
-        self.hints = Hints({**mentions.KEYWORDS, **events.KEYWORDS, **dates.KEYWORDS})
+        self.hints = Hints(
+            {
+                **mentions.KEYWORDS,
+                **events.KEYWORDS,
+                **dates.KEYWORDS,
+                "p-verb": _ATTRIBUTION_VERBS,
+            }
+        )
         self._intersects: dict[tuple[str, str], bool] = {}
+        self._columns: dict[str, tuple[str | None, str | None, str]] = {}
 
     # -- public -----------------------------------------------------------------
     def extract(self, article: Article) -> ArticleResult:
@@ -140,6 +150,7 @@ class Extractor:
         speaker_of: dict[int, str | None] = {}
         evidence: list[Evidence] = []
         dates: dict[int, DateMention | None] = {}
+        main: tuple[Resolved, ...] | None = None  # the article's main place, when first needed
         for s in sentences:
             if s.section not in MAPPED_SECTIONS:
                 continue
@@ -160,9 +171,15 @@ class Extractor:
             if s.section not in EVENT_SECTIONS:
                 continue
             triggers = find_triggers(s, hints[s.index])
+            verbs_at = [a for a, _ in hints[s.index].get("p-verb", ())]
             for trig in triggers:
                 trig = self._anaphoric_strike(s, trig, evidence)
-                att = _ATTRIBUTION.search(s.text, trig.end - s.start)
+                # every attribution holds a speech verb after the trigger
+                att = (
+                    _ATTRIBUTION.search(s.text, trig.end - s.start)
+                    if any(a >= trig.end for a in verbs_at)
+                    else None
+                )
                 places, rule = link_places(
                     s, trig, by_sentence[s.index], s.start + att.start() if att else None
                 )
@@ -173,7 +190,9 @@ class Extractor:
                 if not places:
                     places, rule = self._earlier_in_paragraph(s, sentences, by_sentence)
                 if not places:
-                    places, rule = self._main_place(s, resolved)
+                    if main is None:
+                        main = main_place(resolved)
+                    places, rule = self._nearest_main(s, main)
                 if not places:
                     continue
                 evidence.append(
@@ -259,8 +278,8 @@ class Extractor:
         return (), ""
 
     @staticmethod
-    def _main_place(s: Sentence, resolved: Sequence[Resolved]) -> tuple[tuple[Resolved, ...], str]:
-        pool = main_place(resolved)
+    def _nearest_main(s: Sentence, pool: Sequence[Resolved]) -> tuple[tuple[Resolved, ...], str]:
+        """Rule 4: of the main place's mentions (``pool``), the one nearest the sentence."""
         if not pool:
             return (), ""
         # the nearest mention before the sentence, else the nearest after it
@@ -417,6 +436,28 @@ class Extractor:
             unique.setdefault(f.feature_id, f)
         return list(unique.values())
 
+    def _place_columns(self, place: Place) -> tuple[str | None, str | None, str]:
+        """``admin1``, ``country`` and ``geo_precision`` of a place (cached per place)."""
+        cols = self._columns.get(place.id)
+        if cols is None:
+            gaz = self.gazetteer.places
+            admin1 = (
+                place.name
+                if place.kind == "governorate"
+                else (gaz[place.governorate].name if place.governorate in gaz else None)
+            )
+            country = (
+                place.name
+                if place.kind == "country"
+                else (gaz[place.country].name if place.country in gaz else None)
+            )
+            cols = self._columns[place.id] = (
+                admin1,
+                country,
+                GEO_PRECISION.get(place.kind, "region"),
+            )
+        return cols
+
     def _feature(
         self,
         article: Article,
@@ -439,51 +480,43 @@ class Extractor:
         sub_event_type: str | None,
     ) -> Feature:
         place, m = r.place, r.mention
-        gaz = self.gazetteer.places
-        admin1 = (
-            place.name
-            if place.kind == "governorate"
-            else (gaz[place.governorate].name if place.governorate in gaz else None)
-        )
-        country = (
-            place.name
-            if place.kind == "country"
-            else (gaz[place.country].name if place.country in gaz else None)
-        )
-        return Feature(
-            # one feature per (layer, evidence sentence, mention): stable across runs
-            feature_id=f"{article.id}:{layer}:{evidence_start}:{m.start}",
-            layer=layer,
-            event_id=event_id,
-            status=status,
-            article_id=article.id,
-            article_title=article.title,
-            published=published,
-            place_id=place.id,
-            place_name=place.name,
-            mention=m.text,
-            mention_start=m.start,
-            mention_end=m.end,
-            quote=article.text[quote_start:quote_end],
-            quote_start=quote_start,
-            quote_end=quote_end,
-            speaker=speaker,
-            actor=actor,
-            fatalities=fatalities,
-            date_start=date.start.isoformat() if date.start else None,
-            date_end=date.end.isoformat() if date.end else None,
-            date_precision=date.precision,
-            geo_precision=GEO_PRECISION.get(place.kind, "region"),
-            geometry=place.geometry,
-            place_kind=place.kind,
-            geo_reason=geo_reason,
-            trigger=trigger,
-            sub_event_type=sub_event_type,
-            date_text=date_text,
-            admin1=admin1,
-            country=country,
-            article_outlet=article.outlet,
-            article_url=article.url,
+        admin1, country, geo_precision = self._place_columns(place)
+        return feature_from_fields(
+            {
+                # one feature per (layer, evidence sentence, mention): stable across runs
+                "feature_id": f"{article.id}:{layer}:{evidence_start}:{m.start}",
+                "layer": layer,
+                "event_id": event_id,
+                "status": status,
+                "article_id": article.id,
+                "article_title": article.title,
+                "published": published,
+                "place_id": place.id,
+                "place_name": place.name,
+                "mention": m.text,
+                "mention_start": m.start,
+                "mention_end": m.end,
+                "quote": article.text[quote_start:quote_end],
+                "quote_start": quote_start,
+                "quote_end": quote_end,
+                "speaker": speaker,
+                "actor": actor,
+                "fatalities": fatalities,
+                "date_start": date.start.isoformat() if date.start else None,
+                "date_end": date.end.isoformat() if date.end else None,
+                "date_precision": date.precision,
+                "geo_precision": geo_precision,
+                "geometry": place.geometry,
+                "place_kind": place.kind,
+                "geo_reason": geo_reason,
+                "trigger": trigger,
+                "sub_event_type": sub_event_type,
+                "date_text": date_text,
+                "admin1": admin1,
+                "country": country,
+                "article_outlet": article.outlet,
+                "article_url": article.url,
+            }
         )
 
 
