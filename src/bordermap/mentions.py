@@ -157,7 +157,6 @@ _ORG_KEYS = (
     "Resistance",
     "Post",
     "Today",
-    "Euphrates",
     "Slaughtered",
     "News",
     "Qaeda",
@@ -195,6 +194,7 @@ _OUTLET_WORDS = (
     "24",
 )
 _ORG_KEY = re.compile("|".join(_ORG_KEYS))
+_ORG_KEY_CASE = {k.lower(): k for k in _ORG_KEYS}
 _OUTLET_WORD = re.compile("|".join(_OUTLET_WORDS))
 _OUTLET = re.compile(r"\b(?:[A-Z][\w'’-]+[\s\u00a0]){1,3}(?:" + "|".join(_OUTLET_WORDS) + r")\b")
 # "Al Jazeera" the TV network versus "al-Jazeera" the region.
@@ -611,7 +611,14 @@ class Matcher:
     # -- stages -----------------------------------------------------------------
     def _blocked(self, s: Sentence, hints: SentenceHints | None) -> Iterable[Span]:
         text = s.text
-        if _ORG_KEY.search(text) if hints is None else "m-org" in hints:
+        if (
+            _ORG_KEY.search(text)
+            if hints is None
+            # the keyword pass is case-blind; organisation names are written capitalised
+            else any(
+                text.startswith(_ORG_KEY_CASE[w], a - s.start) for a, w in hints.get("m-org", ())
+            )
+        ):
             for m in _ORGS.finditer(text):
                 yield Span(
                     s.start + m.start(), s.start + m.end(), m.group(), s.index, "organisation name"
@@ -661,7 +668,8 @@ class Matcher:
             gate = "m-phrase" in hints
             cross_at = [a - s.start for a, _ in hints.get("m-cross", ())]
             border_at = [a - s.start for a, _ in hints.get("m-border", ())]
-            demonym = "m-demonym" in hints
+            # "Syrian side", "Iraqi territory": both words must be there
+            demonym = "m-demonym" in hints and "m-demonym-noun" in hints
         if gate:
             low = ascii_lower(text)
             # a cross-border phrase starts at most "deep " or "on " before its key word
@@ -713,11 +721,16 @@ class Matcher:
         index, maxlen = self._index, self._maxlen
         found: list[Mention] = []
         loose: list[int] = []
-        for m in _CAP.finditer(text):
-            a = m.start()
+        find = text.find
+        end = 0
+        # findall and str.find, not finditer: a match object per word costs more than the
+        # scan. The first place at or after the last word where a word occurs is where
+        # _CAP matches it, since _CAP matches wherever a word's first letter stands.
+        for word in _CAP.findall(text):
+            a = find(word, end)
+            end = a + len(word)
             if a and (text[a - 1].isalnum() or text[a - 1] in _JOINERS):
                 continue
-            word = m.group()
             first = fold(word)
             longest = maxlen.get(first)
             if not longest:
@@ -725,13 +738,13 @@ class Matcher:
                 continue
             if first not in index:
                 # only a longer alias can start here: is the next word one that continues it?
-                nxt = _NEXT.match(text, m.end())
+                nxt = _NEXT.match(text, end)
                 if nxt is None or fold(nxt.group(1)) not in self._second.get(first, ()):
                     loose.append(a)
                     continue
-            toks = [(a, m.end(), word)]
+            toks = [(a, end, word)]
             folded = [first]
-            pos = m.end()
+            pos = end
             while len(toks) < longest:
                 nxt = _NEXT.match(text, pos)
                 if nxt is None:
@@ -760,7 +773,8 @@ class Matcher:
     def _unresolved(self, s: Sentence, text: str, loose: Sequence[int]) -> Iterable[Span]:
         """Capitalised words after "in", "near", "north of", ... that name no entry."""
         for a in loose:
-            before = text[max(0, a - 32) : a].lower().split()
+            # the last two words before it (rsplit: the rest of the window is not needed)
+            before = text[max(0, a - 32) : a].lower().rsplit(None, 2)
             if not before or not (
                 before[-1] in _CUES
                 or (len(before) > 1 and before[-1] == "of" and before[-2] in _CUES_OF)
@@ -980,6 +994,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "m-cross": ("across", "beyond", "over", "inside", "into", "within", "syrian"),
     "m-border": ("border", "frontier"),
     "m-demonym": ("syrian", "iraqi"),
+    "m-demonym-noun": ("side", "territor", "soil", "land"),
 }
 _BORDER_KEYS = re.compile(r"border|frontier")
 _CROSS_HYPHEN = re.compile(r"(?<![A-Za-z])[Cc]ross[-‐‑]\Z")
