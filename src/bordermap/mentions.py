@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bordermap._hints import SentenceHints, ascii_lower
+from bordermap._records import fast_init
 from bordermap.gazetteer import Gazetteer, normalize
 from bordermap.sentences import Sentence
 
@@ -46,6 +47,7 @@ SYRIA = "country:SYR"
 MAPPED_SECTIONS = frozenset({"title", "byline", "caption", "heading", "body"})
 
 
+@fast_init
 @dataclass(frozen=True)
 class Mention:
     """A span of article text that names a place.
@@ -64,6 +66,7 @@ class Mention:
     key: str
 
 
+@fast_init
 @dataclass(frozen=True)
 class Span:
     """A span that is not a mapped mention: a blocked name or an unresolved place."""
@@ -75,6 +78,8 @@ class Span:
     why: str
 
 
+@fast_init
+@fast_init
 @dataclass(frozen=True)
 class MentionResult:
     mentions: tuple[Mention, ...]

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from bordermap import dates, events, mentions
 from bordermap._hints import Hints
+from bordermap._records import fast_init
 from bordermap.articles import Article
 from bordermap.dates import UNKNOWN, DateMention, DateRange, estimate_published, find_dates
 from bordermap.events import (
@@ -66,6 +67,7 @@ _SINCE = re.compile(r"\b[Ss]ince\b(?:(?![.;]).)*$")
 _REL_CLAUSE = re.compile(r"\b(?:which|when|where|that|who)[\s\u00a0]+$", re.IGNORECASE)
 
 
+@fast_init
 @dataclass(frozen=True)
 class Unresolved:
     """A capitalised place-like word the gazetteer lacks ("near Wadi Hauran").
@@ -81,6 +83,7 @@ class Unresolved:
     sentence_end: int
 
 
+@fast_init
 @dataclass(frozen=True)
 class ArticleResult:
     """What one article yields."""

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from bordermap._records import fast_init
 from bordermap.gazetteer import Gazetteer, Place
 from bordermap.mentions import Mention
 
@@ -38,6 +39,7 @@ _PHRASE_REASON = {
 }
 
 
+@fast_init
 @dataclass(frozen=True)
 class Resolved:
     """A mention with the place chosen for it and the reason, in words."""
