@@ -30,8 +30,9 @@ Iraqi border patrol").
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from bordermap._hints import SentenceHints, ascii_lower
@@ -62,6 +63,30 @@ def _lc(pattern: str) -> re.Pattern[str]:
     if re.search(r"\\[WSDBAZ]", pattern):
         raise ValueError(f"upper-case escape in {pattern!r}")
     return re.compile(pattern.lower())
+
+
+def _finditer(
+    pattern: re.Pattern[str],
+    starts: re.Pattern[str],
+    text: str,
+    pos: int = 0,
+    endpos: int = sys.maxsize,
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text, pos, endpos)``, trying ``pattern`` only where ``starts`` matches.
+
+    ``re`` skips quickly to where a match may start only when a pattern begins with a
+    literal or a character set; a pattern that begins with ``\\b`` or an optional group
+    is tried in full at every position. ``starts`` must match (it may match more) wherever
+    a match of ``pattern`` starts, and ``pattern`` must not match the empty string.
+    """
+    scan, match = starts.search, pattern.match
+    while (c := scan(text, pos, endpos)) is not None:
+        m = match(text, c.start(), endpos)
+        if m is None:
+            pos = c.start() + 1
+        else:
+            yield m
+            pos = m.end()
 
 
 def _t(
@@ -187,14 +212,13 @@ _DESCRIPTOR = _lc(
     r"\b(?:member|members|officer|head|chief|commander|spokesman|official)s?"
     r"\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$"
 )
-_PLANNED = re.compile(
+_PLANNED = _lc(
     r"\b(?:will|would|shall|plans?\s+to|planned|planning|intends?\s+to|intention|aims?\s+to|"
     r"(?:is|are)\s+set\s+to|to\s+be\s+(?:built|erected|installed|constructed|deployed|set\s+up|"
     r"established)|can\s+be|could|should|must|needs?\s+to|propos\w+|recommend\w*|approv\w+|"
     r"call(?:ed|s|ing)?\s+for|urg(?:e|ed|es|ing)|demand\w*|if|unless|possible|possibly|"
     r"potential|future|next\s+(?:year|month|week)|expected\s+to|may|might|budget\w*|"
-    r"allocat\w+|intend\w*|consider\w*|envisag\w+)\b",
-    re.IGNORECASE,
+    r"allocat\w+|intend\w*|consider\w*|envisag\w+)\b"
 )
 _CLAUSE_BREAK = re.compile(r"[;:]|\s[—–]\s|,\s+(?:but|while|whereas)\b")
 
@@ -322,15 +346,17 @@ _NAME = (
     r"(?:(?:al|el|Al|El|Abu|Abd|bin|ibn)[-\s\u00a0])?[A-Z][a-z’'\-]+"
     r"(?:[\s\u00a0](?:(?:al|el|Al|El|Abu|Abd|abu|bin|ibn|bint)[-\s\u00a0])?[A-Z][a-z’'\-]+){0,3}"
 )
+_VERB_START = re.compile(_VERB)
+_NAME_RE = re.compile(_NAME)
+# where a name may start: a capital, or a lower-case particle ("al-Qaim"; "Al", "Abu" are capitals)
+_NAME_START = re.compile(r"[A-Z]|al[-\s\u00a0]|el[-\s\u00a0]|bin[-\s\u00a0]|ibn[-\s\u00a0]")
 _ANY_VERB = re.compile(r"\b(?:" + _VERB + r"|[Aa]ccording)\b")
 _NAME_BEFORE_VERB = re.compile(
     r"(?P<name>" + _NAME + r")(?:,[^,\"“”]{2,90},)?[\s\u00a0]+" + _VERB + r"\b"
 )
 _VERB_THEN_TAIL = re.compile(r"\b" + _VERB + r"\b(?P<tail>[^.;\"“”]{0,160})")
 _ACCORDING = re.compile(r"\b[Aa]ccording\s+to\s+(?:[a-z]+\s+){0,4}(?P<name>" + _NAME + r")")
-_PRONOUN = re.compile(
-    r"\b(?:he|she)\s+" + _VERB + r"\b|\b" + _VERB + r"\s+(?:he|she)\b", re.IGNORECASE
-)
+_PRONOUN = _lc(r"\b(?:he|she)\s+" + _VERB + r"\b|\b" + _VERB + r"\s+(?:he|she)\b")
 _TITLES = {
     "Colonel",
     "Col",
@@ -467,22 +493,24 @@ def find_triggers(s: Sentence, hints: SentenceHints | None = None) -> list[Trigg
     return sorted(found.values(), key=lambda t: t.start)
 
 
-_PLANNED_AFTER = re.compile(
+_PLANNED_AFTER = _lc(
     r"^[^,.;]{0,40}?\b(?:will|would|shall|are\s+to|is\s+to|are\s+due\s+to|is\s+due\s+to|"
     r"are\s+planned|is\s+planned|are\s+expected\s+to|is\s+expected\s+to|could|should|may|might)"
-    r"\s+(?:soon\s+|also\s+|later\s+)?be\b",
-    re.IGNORECASE,
+    r"\s+(?:soon\s+|also\s+|later\s+)?be\b"
 )
 
 
 def status_of(s: Sentence, trigger: Trigger) -> str:
     """``planned`` when a cue governs the trigger: before it in its clause, or a future or
     modal passive right after it ("watchtowers will be erected")."""
-    before = s.text[: trigger.start - s.start]
-    breaks = list(_CLAUSE_BREAK.finditer(before))
-    if breaks:
-        before = before[breaks[-1].end() :]
-    if _PLANNED.search(before) or _PLANNED_AFTER.search(s.text[trigger.end - s.start :]):
+    text = s.text
+    low = ascii_lower(text)
+    a, b = 0, trigger.start - s.start
+    for m in _CLAUSE_BREAK.finditer(text, 0, b):
+        a = m.end()
+    # the clause is low[a:b], searched in place: a cue (a word) starts at ``a`` exactly
+    # when it would in the slice, since a clause break ends with or before a non-word character
+    if _PLANNED.search(low, a, b) or _PLANNED_AFTER.search(low[trigger.end - s.start :]):
         return "planned"
     return "reported"
 
@@ -592,9 +620,9 @@ class SpeakerTracker:
                 name = self._canonical(m.group("name"))
                 if name:
                     return self._remember(name)
-        for m in _VERB_THEN_TAIL.finditer(text):
+        for m in _finditer(_VERB_THEN_TAIL, _VERB_START, text):
             # the speaker stands before the first comma: "said Abu Omar, a trader in al-Qaim"
-            names = list(re.finditer(_NAME, m.group("tail").split(",")[0]))
+            names = list(_finditer(_NAME_RE, _NAME_START, m.group("tail").split(",")[0]))
             for cand in reversed(names):
                 name = self._canonical(cand.group())
                 if name:
@@ -604,17 +632,15 @@ class SpeakerTracker:
             name = self._canonical(m.group("name"))
             if name:
                 return self._remember(name)
-        low = text.lower()
+        low = ascii_lower(text)
         if (" he" in low or " she" in low or low.startswith(("he", "she"))) and _PRONOUN.search(
-            text
+            low
         ):
             return self.last
         return None
 
 
-def _names_before_verbs(
-    text: str, hints: SentenceHints | None, offset: int
-) -> list[re.Match[str]]:
+def _names_before_verbs(text: str, hints: SentenceHints | None, offset: int) -> list[re.Match[str]]:
     """Matches of "NAME[, appositive,] said", found only in windows that end at a verb."""
     if hints is None:
         return list(_NAME_BEFORE_VERB.finditer(text))
@@ -623,7 +649,9 @@ def _names_before_verbs(
         v = a - offset
         if word == "according" or v < 0:
             continue
-        for m in _NAME_BEFORE_VERB.finditer(text, max(0, v - 160), v + len(word) + 1):
+        for m in _finditer(
+            _NAME_BEFORE_VERB, _NAME_START, text, max(0, v - 160), v + len(word) + 1
+        ):
             found.setdefault(m.start(), m)
     return [found[k] for k in sorted(found)]
 
