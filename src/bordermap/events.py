@@ -90,17 +90,29 @@ def _finditer(
 
 
 def _t(
-    keys: str, pattern: str, layer: str, sub: str
-) -> tuple[frozenset[str], re.Pattern[str], str, str]:
+    keys: str, pattern: str, layer: str, sub: str, *, scan: bool = False
+) -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str] | None, str, str]:
     """A trigger pattern (for lower-cased text), run only on sentences that hold one of
-    the stems ``keys`` (stems of :data:`_TRIGGER_STEMS`)."""
-    return frozenset(keys.split()), _lc(pattern), layer, sub
+    the stems ``keys`` (stems of :data:`_TRIGGER_STEMS`).
+
+    With ``scan``, the pattern is tried only where it matches without its ``\\b``
+    assertions (see :func:`_finditer`): worth it when that version begins with literal
+    words, which ``re`` skips to fast.
+    """
+    starts = None
+    if scan:
+        # dropping an assertion only widens the matches, unless it is inside a negative
+        # lookaround; rather than parse, refuse any \b after one
+        if re.search(r"\(\?<?!.*\\b", pattern):
+            raise ValueError(f"\\b after a negative lookaround in {pattern!r}")
+        starts = _lc(pattern.replace(r"\b", ""))
+    return frozenset(keys.split()), _lc(pattern), starts, layer, sub
 
 
 AIR = "Air/drone strike"
 SHELLING = "Shelling/artillery/missile attack"
-TRIGGERS: tuple[tuple[frozenset[str], re.Pattern[str], str, str], ...] = (
-    _t("strike", r"\bdrone" + r"[\s-]?strikes?\b", "strike", AIR),
+TRIGGERS: tuple[tuple[frozenset[str], re.Pattern[str], re.Pattern[str] | None, str, str], ...] = (
+    _t("strike", r"\bdrone" + r"[\s-]?strikes?\b", "strike", AIR, scan=True),
     _t(
         "artiller missile rocket mortar",
         r"\b(?:artillery|missile|rocket|mortar)(?:[\s-]?(?:strikes?|fire|attacks?|barrages?))?\b",
@@ -112,16 +124,18 @@ TRIGGERS: tuple[tuple[frozenset[str], re.Pattern[str], str, str], ...] = (
         r"\bair[\s-]?strikes?\b|\bair[\s-]?raids?\b|\baerial\s+(?:bombardment|attacks?|strikes?)\b",
         "strike",
         AIR,
+        scan=True,
     ),
     _t("bomb", r"\b(?:bomb(?:ed|ing|ings)|bombard(?:ed|ing|ment|ments))\b", "strike", AIR),
     _t("shell", r"\bshell(?:ed|ing)\b", "strike", SHELLING),
-    _t("pummel pound hammer", r"\b(?:pummel+ed|pounded|hammered)\b", "strike", AIR),
+    _t("pummel pound hammer", r"\b(?:pummel+ed|pounded|hammered)\b", "strike", AIR, scan=True),
     _t(
         "target hit struck",
         r"\b(?:targeted|hit|struck)\s+by\s+(?:(?:the|Iraqi|US|U\.S\.|coalition|Russian|Turkish|"
         r"Syrian)\s+)*(?:aircraft|jets|warplanes|planes|drones|air\s+force|Air\s+Force|F-16s?)\b",
         "strike",
         AIR,
+        scan=True,
     ),
     _t(
         "strike hit struck target bomb raid attack destroy kill pound",
@@ -129,6 +143,7 @@ TRIGGERS: tuple[tuple[frozenset[str], re.Pattern[str], str, str], ...] = (
         r"(?:struck|strikes|hit|hits|targeted|targets|bombed|raided|attacked|destroyed|kill(?:s|ed|ing)?|pound(?:s|ed))\b",
         "strike",
         AIR,
+        scan=True,
     ),
     _t(
         "strike",
@@ -181,8 +196,9 @@ TRIGGERS: tuple[tuple[frozenset[str], re.Pattern[str], str, str], ...] = (
         r"(?:(?:the|their|its|security)\s+)?(?:security|control|controls|protection)\b",
         "outpost",
         "Security measures",
+        scan=True,
     ),
-    _t("sweep", r"\bsweep(?:s|ing)?\b", "sweep", "Sweep"),
+    _t("sweep", r"\bsweep(?:s|ing)?\b", "sweep", "Sweep", scan=True),
     _t(
         "search clear comb mopping operation cordon",
         r"\bsearch(?:-and-\w+|\s+and\s+\w+)?\s+(?:operations?|missions?|campaigns?)\b|"
@@ -192,14 +208,15 @@ TRIGGERS: tuple[tuple[frozenset[str], re.Pattern[str], str, str], ...] = (
         "sweep",
         "Search and clearance",
     ),
-    _t("patrol", r"\bpatrol(?:s|led|ling|ing)?\b", "sweep", "Patrol"),
-    _t("raid", r"\braids?\b|\braided\b", "sweep", "Raid"),
+    _t("patrol", r"\bpatrol(?:s|led|ling|ing)?\b", "sweep", "Patrol", scan=True),
+    _t("raid", r"\braids?\b|\braided\b", "sweep", "Raid", scan=True),
     _t(
         "destroy destruction blew demolish",
         r"\b(?:destroy(?:ed|ing|s)?|destruction\s+of|blew\s+up|demolish(?:ed|ing)?)\s+(?:\w+\s+){0,4}?"
         r"(?:tunnels?|hideouts?|caves?|weapons\s+caches?|caches?)\b",
         "sweep",
         "Destruction of hideouts",
+        scan=True,
     ),
 )
 # Words that make a trigger not an event.
@@ -223,8 +240,9 @@ _PLANNED = _lc(
 _CLAUSE_BREAK = re.compile(r"[;:]|\s[—–]\s|,\s+(?:but|while|whereas)\b")
 
 # Actors: pattern → canonical name.
-_ACTORS: tuple[tuple[frozenset[str], re.Pattern[str], str], ...] = tuple(
-    (frozenset(keys.split()), re.compile(p), name)
+# (The second pattern, without its \b, finds where the first can start: see _finditer.)
+_ACTORS: tuple[tuple[frozenset[str], re.Pattern[str], re.Pattern[str], str], ...] = tuple(
+    (frozenset(keys.split()), re.compile(p), re.compile(p.replace(r"\b", "")), name)
     for keys, p, name in (
         (
             "Iraqi",
@@ -282,11 +300,11 @@ _ACTORS: tuple[tuple[frozenset[str], re.Pattern[str], str], ...] = tuple(
         ),
     )
 )
-_ACTOR_KEYS = re.compile(
-    r"\b(?:"
-    + "|".join(sorted({k for keys, _, _ in _ACTORS for k in keys}, key=len, reverse=True))
-    + r")\b"
+# The words that gate the actor patterns: whole words only ("Guards" does not open "guard").
+_ACTOR_KEY_STARTS = re.compile(
+    "|".join(sorted({k for keys, *_ in _ACTORS for k in keys}, key=len, reverse=True))
 )
+_ACTOR_KEYS = re.compile(r"\b(?:" + _ACTOR_KEY_STARTS.pattern + r")\b")
 _BY_ACTOR = re.compile(r"\bby\s+(?:the\s+)?$")
 
 _NUMBER_WORDS = {
@@ -460,14 +478,13 @@ def find_triggers(s: Sentence, hints: SentenceHints | None = None) -> list[Trigg
     stems are found here.
     """
     text = s.text
-    low = ascii_lower(text)
-    stems = (
-        set(_TRIGGER_STEMS.findall(low))
-        if hints is None
-        else {w for _, w in hints.get("e-trigger", ())}
-    )
+    if hints is None:
+        stems = set(_TRIGGER_STEMS.findall(ascii_lower(text)))
+    else:
+        stems = {w for _, w in hints.get("e-trigger", ())}
     if not stems:
         return []
+    low = ascii_lower(text)
     blocked = (
         [(m.start(), m.end()) for m in _NOT_EVENT.finditer(low)]
         if "strike" in low or "used to" in low or "whenever" in low or "swept" in low
@@ -476,19 +493,20 @@ def find_triggers(s: Sentence, hints: SentenceHints | None = None) -> list[Trigg
     if any("used to" in low[a:b] or "whenever" in low[a:b] for a, b in blocked):
         return []
     found: dict[str, Trigger] = {}
-    for keys, pattern, layer, sub in TRIGGERS:
+    for keys, pattern, starts, layer, sub in TRIGGERS:
         if keys.isdisjoint(stems):
             continue
-        for m in pattern.finditer(low):
+        for m in pattern.finditer(low) if starts is None else _finditer(pattern, starts, low):
             a, b = m.start(), m.end()
-            if any(x <= a < y or x < b <= y for x, y in blocked):
+            if blocked and any(x <= a < y or x < b <= y for x, y in blocked):
                 continue
-            if _DESCRIPTOR.search(low, max(0, a - 60), a):
+            # a descriptor ("a member of the border patrol") needs an "of" before the trigger
+            a0 = max(0, a - 60)
+            if low.find("of", a0, a) >= 0 and _DESCRIPTOR.search(low, a0, a):
                 continue
-            t = Trigger(s.start + a, s.start + b, text[a:b], layer, sub)
             prev = found.get(layer)
-            if prev is None or t.start < prev.start:
-                found[layer] = t
+            if prev is None or s.start + a < prev.start:
+                found[layer] = Trigger(s.start + a, s.start + b, text[a:b], layer, sub)
             break
     return sorted(found.values(), key=lambda t: t.start)
 
@@ -521,11 +539,11 @@ def actor_of(s: Sentence, trigger: Trigger) -> str | None:
     t0 = trigger.start - s.start
     best: tuple[int, str] | None = None
     after: tuple[int, str] | None = None
-    present = set(_ACTOR_KEYS.findall(text))
-    for keys, pattern, name in _ACTORS:
+    present = {m.group() for m in _finditer(_ACTOR_KEYS, _ACTOR_KEY_STARTS, text)}
+    for keys, pattern, starts, name in _ACTORS:
         if keys.isdisjoint(present):
             continue
-        for m in pattern.finditer(text):
+        for m in _finditer(pattern, starts, text):
             if name == "ISIS" and trigger.layer != "strike":
                 continue
             if m.start() < t0:
