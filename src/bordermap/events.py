@@ -59,10 +59,11 @@ def _lc(pattern: str) -> re.Pattern[str]:
 
     ``re.IGNORECASE`` turns off the engine's literal-prefix search; matching the
     lower-cased text with a lower-case pattern finds the same spans about twice as fast.
+    Group names must be lower-case: ``(?P<n>...)`` keeps its ``P``.
     """
     if re.search(r"\\[WSDBAZ]", pattern):
         raise ValueError(f"upper-case escape in {pattern!r}")
-    return re.compile(pattern.lower())
+    return re.compile(pattern.lower().replace("(?p<", "(?P<"))
 
 
 def _finditer(
@@ -739,13 +740,12 @@ def link_places(
     return (), ""
 
 
-_LOCATIVE = re.compile(
+_LOCATIVE = _lc(
     r"(?:\b(?:on|in|at|near|around|inside|across|along|into|over|outside|against|targeting|"
     r"throughout|toward|towards|between|within|from|by|and|to|(?:north|south|east|west|northeast|"
     r"northwest|southeast|southwest|outskirts|edge|edges|countryside|suburbs|town|city|village|"
     r"province|area|areas|desert|district|region|vicinity)\s+of)|,)"
-    r"[\s\u00a0]+(?:the[\s\u00a0]+)?(?:(?:[\w-]+|\d+)[\s\u00a0]+){0,2}?$",
-    re.IGNORECASE,
+    r"[\s\u00a0]+(?:the[\s\u00a0]+)?(?:(?:[\w-]+|\d+)[\s\u00a0]+){0,2}?$"
 )
 
 
@@ -763,7 +763,7 @@ def _linked(s: Sentence, trigger: Trigger, r: Resolved) -> bool:
         return len(gap) <= 80 and ";" not in gap
     if m.start >= trigger.end:
         gap = s.text[trigger.end - s.start : m.start - s.start]
-        return len(gap) <= 80 and ";" not in gap and bool(_LOCATIVE.search(" " + gap))
+        return len(gap) <= 80 and ";" not in gap and bool(_LOCATIVE.search(" " + ascii_lower(gap)))
     gap = s.text[m.end - s.start : trigger.start - s.start]
     return len(gap) <= 40 and ";" not in gap
 
