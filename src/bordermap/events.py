@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from bordermap._hints import SentenceHints, ascii_lower
+from bordermap._records import fast_init
 from bordermap.resolve import Resolved
 from bordermap.sentences import Sentence
 
@@ -45,6 +46,7 @@ EVENT_SECTIONS = frozenset({"title", "caption", "body"})
 _S = r"[\s\u00a0]+"
 
 
+@fast_init
 @dataclass(frozen=True)
 class Trigger:
     start: int
@@ -420,6 +422,7 @@ _NOT_PERSON = re.compile(
 )
 
 
+@fast_init
 @dataclass(frozen=True)
 class Evidence:
     """One sentence that evidences an event, with what it says about it."""
