@@ -10,8 +10,10 @@ keywords. Keywords are *gates*: a stage must give the same result with or withou
 from __future__ import annotations
 
 import bisect
+import re
 import string
-from collections.abc import Iterable, Mapping, Sequence
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import ahocorasick
 
@@ -67,3 +69,27 @@ class Hints:
             for c in cats:
                 hits.setdefault(c, []).append((a, word))
         return out
+
+
+def finditer_at_starts(
+    pattern: re.Pattern[str],
+    starts: re.Pattern[str],
+    text: str,
+    pos: int = 0,
+    endpos: int = sys.maxsize,
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text, pos, endpos)``, trying ``pattern`` only where ``starts`` matches.
+
+    ``re`` skips quickly to where a match may start only when a pattern begins with a
+    literal or a character set; a pattern that begins with ``\\b`` or an optional group
+    is tried in full at every position. ``starts`` must match (it may match more) wherever
+    a match of ``pattern`` starts, and ``pattern`` must not match the empty string.
+    """
+    scan, match = starts.search, pattern.match
+    while (c := scan(text, pos, endpos)) is not None:
+        m = match(text, c.start(), endpos)
+        if m is None:
+            pos = c.start() + 1
+        else:
+            yield m
+            pos = m.end()

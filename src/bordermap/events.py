@@ -30,12 +30,11 @@ Iraqi border patrol").
 from __future__ import annotations
 
 import re
-import sys
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bordermap._hints import SentenceHints, ascii_lower
+from bordermap._hints import SentenceHints, ascii_lower, finditer_at_starts
 from bordermap._records import fast_init
 from bordermap.resolve import Resolved
 from bordermap.sentences import Sentence
@@ -68,30 +67,6 @@ def _lc(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern.lower().replace("(?p<", "(?P<"))
 
 
-def _finditer(
-    pattern: re.Pattern[str],
-    starts: re.Pattern[str],
-    text: str,
-    pos: int = 0,
-    endpos: int = sys.maxsize,
-) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text, pos, endpos)``, trying ``pattern`` only where ``starts`` matches.
-
-    ``re`` skips quickly to where a match may start only when a pattern begins with a
-    literal or a character set; a pattern that begins with ``\\b`` or an optional group
-    is tried in full at every position. ``starts`` must match (it may match more) wherever
-    a match of ``pattern`` starts, and ``pattern`` must not match the empty string.
-    """
-    scan, match = starts.search, pattern.match
-    while (c := scan(text, pos, endpos)) is not None:
-        m = match(text, c.start(), endpos)
-        if m is None:
-            pos = c.start() + 1
-        else:
-            yield m
-            pos = m.end()
-
-
 def _t(
     keys: str, pattern: str, layer: str, sub: str, *, scan: bool = False
 ) -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str] | None, str, str]:
@@ -99,8 +74,8 @@ def _t(
     the stems ``keys`` (stems of :data:`_TRIGGER_STEMS`).
 
     With ``scan``, the pattern is tried only where it matches without its ``\\b``
-    assertions (see :func:`_finditer`): worth it when that version begins with literal
-    words, which ``re`` skips to fast.
+    assertions (see :func:`~bordermap._hints.finditer_at_starts`): worth it when that
+    version begins with literal words, which ``re`` skips to fast.
     """
     starts = None
     if scan:
@@ -243,7 +218,7 @@ _PLANNED = _lc(
 _CLAUSE_BREAK = re.compile(r"[;:]|\s[—–]\s|,\s+(?:but|while|whereas)\b")
 
 # Actors: pattern → canonical name.
-# (The second pattern, without its \b, finds where the first can start: see _finditer.)
+# (The second pattern, without its \b, finds where the first can start: see finditer_at_starts.)
 _ACTORS: tuple[tuple[frozenset[str], re.Pattern[str], re.Pattern[str], str], ...] = tuple(
     (frozenset(keys.split()), re.compile(p), re.compile(p.replace(r"\b", "")), name)
     for keys, p, name in (
@@ -500,7 +475,10 @@ def find_triggers(s: Sentence, hints: SentenceHints | None = None) -> list[Trigg
     for keys, pattern, starts, layer, sub in TRIGGERS:
         if keys.isdisjoint(stems):
             continue
-        for m in pattern.finditer(low) if starts is None else _finditer(pattern, starts, low):
+        found_at = (
+            pattern.finditer(low) if starts is None else finditer_at_starts(pattern, starts, low)
+        )
+        for m in found_at:
             a, b = m.start(), m.end()
             if blocked and any(x <= a < y or x < b <= y for x, y in blocked):
                 continue
@@ -543,11 +521,11 @@ def actor_of(s: Sentence, trigger: Trigger) -> str | None:
     t0 = trigger.start - s.start
     best: tuple[int, str] | None = None
     after: tuple[int, str] | None = None
-    present = {m.group() for m in _finditer(_ACTOR_KEYS, _ACTOR_KEY_STARTS, text)}
+    present = {m.group() for m in finditer_at_starts(_ACTOR_KEYS, _ACTOR_KEY_STARTS, text)}
     for keys, pattern, starts, name in _ACTORS:
         if keys.isdisjoint(present):
             continue
-        for m in _finditer(pattern, starts, text):
+        for m in finditer_at_starts(pattern, starts, text):
             if name == "ISIS" and trigger.layer != "strike":
                 continue
             if m.start() < t0:
@@ -642,9 +620,9 @@ class SpeakerTracker:
                 name = self._canonical(m.group("name"))
                 if name:
                     return self._remember(name)
-        for m in _finditer(_VERB_THEN_TAIL, _VERB_START, text):
+        for m in finditer_at_starts(_VERB_THEN_TAIL, _VERB_START, text):
             # the speaker stands before the first comma: "said Abu Omar, a trader in al-Qaim"
-            names = list(_finditer(_NAME_RE, _NAME_START, m.group("tail").split(",")[0]))
+            names = list(finditer_at_starts(_NAME_RE, _NAME_START, m.group("tail").split(",")[0]))
             for cand in reversed(names):
                 name = self._canonical(cand.group())
                 if name:
@@ -671,7 +649,7 @@ def _names_before_verbs(text: str, hints: SentenceHints | None, offset: int) -> 
         v = a - offset
         if word == "according" or v < 0:
             continue
-        for m in _finditer(
+        for m in finditer_at_starts(
             _NAME_BEFORE_VERB, _NAME_START, text, max(0, v - 160), v + len(word) + 1
         ):
             found.setdefault(m.start(), m)
