@@ -544,12 +544,15 @@ class Matcher:
         self._maxlen: dict[str, int] = {}
         # first token -> the tokens that can follow it in a longer alias
         self._second: dict[str, set[str]] = {}
+        # the folded word sequences that a longer alias continues ("ibrahim", "ibrahim al")
+        self._prefixes: set[str] = set()
         for key in self._index:
             toks = key.split()
             if toks:
                 self._maxlen[toks[0]] = max(self._maxlen.get(toks[0], 0), len(toks))
             if len(toks) > 1:
                 self._second.setdefault(toks[0], set()).add(toks[1])
+                self._prefixes.update(" ".join(toks[:i]) for i in range(1, len(toks)))
         self._outlets: tuple[str, ...] = ()
         self._has = {
             pid for pid in (STRIP, SYRIAN_SIDE, IRAQI_SIDE, IRAQ, SYRIA) if pid in gazetteer
@@ -723,7 +726,7 @@ class Matcher:
         those and reads the words after them on demand.
         """
         text = s.text
-        index, maxlen = self._index, self._maxlen
+        index, maxlen, prefixes = self._index, self._maxlen, self._prefixes
         found: list[Mention] = []
         loose: list[int] = []
         find = text.find
@@ -748,18 +751,19 @@ class Matcher:
                     loose.append(a)
                     continue
             toks = [(a, end, word)]
-            folded = [first]
+            keys = [first]  # keys[i]: the first i + 1 words, folded and joined
             pos = end
-            while len(toks) < longest:
+            # read on only while the words so far begin a longer alias
+            while len(toks) < longest and keys[-1] in prefixes:
                 nxt = _NEXT.match(text, pos)
                 if nxt is None:
                     break
                 toks.append((nxt.start(1), nxt.end(1), nxt.group(1)))
-                folded.append(fold(nxt.group(1)))
+                keys.append(keys[-1] + " " + fold(nxt.group(1)))
                 pos = nxt.end()
             start = _article_start(text, a)
             for length in range(len(toks), 0, -1):
-                key = " ".join(folded[:length]) if length > 1 else first
+                key = keys[length - 1]
                 ids = index.get(key)
                 if ids is None or not _plausible(text, toks, length, s.section, start):
                     continue
