@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bordermap._hints import SentenceHints, ascii_lower
+from bordermap._hints import SentenceHints, ascii_lower, finditer_at_starts
 from bordermap._records import fast_init
 from bordermap.gazetteer import Gazetteer, normalize
 from bordermap.sentences import Sentence
@@ -97,53 +97,57 @@ def _words(*names: str) -> str:
 _IRAQ_OR_SYRIA = r"(?:Iraq|Syria)"
 # Organisation and outlet names that contain place words. Case-sensitive on purpose:
 # they are proper names.
+_ORG_NAMES = (
+    "Syrian Democratic Forces",
+    "Syrian Democratic Council",
+    "Syrian Observatory for Human Rights",
+    "Syrian Observatory",
+    "Syrian Arab News Agency",
+    "Syrian Arab Army",
+    "Free Syrian Army",
+    "Syria Direct",
+    "Syria TV",
+    "Syrian National Army",
+    "Syrian Defence Ministry",
+    "Kurdistan 24",
+    "Kurdistan24",
+    "Kurdistan Workers' Party",
+    "Kurdistan Workers Party",
+    "Kurdistan Democratic Party",
+    "Patriotic Union of Kurdistan",
+    "Sinjar Resistance Units",
+    "Baghdad Post",
+    "Baghdad Today",
+    "Deir Ezzor 24",
+    "Euphrates Post",
+    "Raqqa is Being Slaughtered Silently",
+    "Iraq News",
+    "Iraqi News",
+    "Al-Qaeda in Iraq",
+    "al-Qaeda in Iraq",
+    "Diyaruna",
+    "Rudaw",
+    "Al-Sumaria",
+    "Al Sumaria",
+    "Asharq Al-Awsat",
+    "Al Arabiya",
+    "Al-Arabiya",
+    "Al-Monitor",
+    "Iraqi Kurdistan Region's",
+    "Jazeera Net",
+    "Al Jazeera English",
+    "Al Jazeera Arabic",
+    "Al Jazeera Media Network",
+)
 _ORGS = re.compile(
     r"(?:(?:the\s+)?Islamic\s+State\s+(?:of|in)\s+Iraq(?:\s+and\s+(?:the\s+Levant|al-Sham|"
     r"Sham|Syria|ash-Sham))?)"
-    r"|(?:\b(?:"
-    + _words(
-        "Syrian Democratic Forces",
-        "Syrian Democratic Council",
-        "Syrian Observatory for Human Rights",
-        "Syrian Observatory",
-        "Syrian Arab News Agency",
-        "Syrian Arab Army",
-        "Free Syrian Army",
-        "Syria Direct",
-        "Syria TV",
-        "Syrian National Army",
-        "Syrian Defence Ministry",
-        "Kurdistan 24",
-        "Kurdistan24",
-        "Kurdistan Workers' Party",
-        "Kurdistan Workers Party",
-        "Kurdistan Democratic Party",
-        "Patriotic Union of Kurdistan",
-        "Sinjar Resistance Units",
-        "Baghdad Post",
-        "Baghdad Today",
-        "Deir Ezzor 24",
-        "Euphrates Post",
-        "Raqqa is Being Slaughtered Silently",
-        "Iraq News",
-        "Iraqi News",
-        "Al-Qaeda in Iraq",
-        "al-Qaeda in Iraq",
-        "Diyaruna",
-        "Rudaw",
-        "Al-Sumaria",
-        "Al Sumaria",
-        "Asharq Al-Awsat",
-        "Al Arabiya",
-        "Al-Arabiya",
-        "Al-Monitor",
-        "Iraqi Kurdistan Region's",
-        "Jazeera Net",
-        "Al Jazeera English",
-        "Al Jazeera Arabic",
-        "Al Jazeera Media Network",
-    )
-    + r")\b)"
+    r"|(?:\b(?:" + _words(*_ORG_NAMES) + r")\b)"
+)
+# Where an _ORGS match can start: the first word of a name. (_ORGS itself begins with an
+# optional group and "\b", so ``re`` would try it in full at every position.)
+_ORG_STARTS = re.compile(
+    r"the\s+Islamic|Islamic|" + "|".join(sorted({re.escape(n.split()[0]) for n in _ORG_NAMES}))
 )
 # Every name _ORGS matches holds one of these; a sentence with none skips it.
 _ORG_KEYS = (
@@ -226,17 +230,31 @@ _NOT_A_PLACE_AFTER = (
     r"crossings?|posts?|gates?|checkpoints?|units?|brigades?|regiments?|battalions?|"
     r"protection|surveillance|monitoring|trade|traffic)\b)"
 )
-_BORDER_QUALIFIER = (
-    r"(?:common|shared|joint|international|long|porous|desert|western|eastern|northern|southern|"
-    r"Syrian|Iraqi|Iraq"
-    + r"[-–]Syria|Syria[-–]Iraq|Iraqi[-–]Syrian|Syrian[-–]Iraqi|Iraq"
-    + _SP
-    + r"and"
-    + _SP
-    + r"Syria)"
+_BORDER_ARTICLES = ("the", "its", "their", "our")
+_BORDER_QUALIFIERS = (
+    "common",
+    "shared",
+    "joint",
+    "international",
+    "long",
+    "porous",
+    "desert",
+    "western",
+    "eastern",
+    "northern",
+    "southern",
+    "Syrian",
+    "Iraqi",
+    r"Iraq[-–]Syria",
+    r"Syria[-–]Iraq",
+    r"Iraqi[-–]Syrian",
+    r"Syrian[-–]Iraqi",
+    r"Iraq" + _SP + r"and" + _SP + r"Syria",
 )
+_BORDER_QUALIFIER = "(?:" + "|".join(_BORDER_QUALIFIERS) + ")"
 _BORDER = re.compile(
-    r"\b(?:(?:the|its|their|our)" + _SP + r")?(?:(?:" + _BORDER_QUALIFIER + r")" + _SP + r"){0,2}"
+    r"\b(?:(?:" + "|".join(_BORDER_ARTICLES) + r")" + _SP + r")?"
+    r"(?:(?:" + _BORDER_QUALIFIER + r")" + _SP + r"){0,2}"
     r"(?:border"
     + _SP
     + r"strip|borderlands?|frontier|border(?:"
@@ -310,11 +328,49 @@ _DEMONYM = re.compile(
     + r"border)?"
     r"|(?P<terr>Syrian|Iraqi)" + _SP + r"(?:territory|territories|soil|lands?))\b",
 )
+# Where a _DEMONYM match can start (it begins with "\b" and an optional "the").
+_DEMONYM_STARTS = re.compile(r"the" + _SP + r"(?:Syrian|Iraqi)|Syrian|Iraqi")
 # The same two patterns for lower-cased text: without IGNORECASE the engine can skip
 # ahead on literal prefixes, about twice as fast (see events._lc).
 assert not re.search(r"\\[WSDBAZ]", _BORDER.pattern + _CROSS.pattern)
 _BORDER_LC = re.compile(_BORDER.pattern.lower().replace("(?p<", "(?P<"))
 _CROSS_LC = re.compile(_CROSS.pattern.lower().replace("(?p<", "(?P<"))
+
+
+def _by_first_char(alternatives: Iterable[str]) -> str:
+    """``alternatives`` (regexes that each begin with a literal character) as one
+    alternation grouped by that character: ``re`` tries the branches of an alternation
+    one by one, so this is faster to reject a position with."""
+    groups: dict[str, list[str]] = {}
+    for alt in alternatives:
+        groups.setdefault(alt[0], []).append(alt[1:])
+    return "|".join(c + "(?:" + "|".join(rest) + ")" for c, rest in groups.items())
+
+
+# Where matches of the two patterns can start (see finditer_at_starts): unlike the
+# patterns, these begin with literal characters, which ``re`` skips to quickly.
+# A border phrase: an article or a qualifier, up to two qualifiers, then the key word.
+_BORDER_KEY = r"(?:border|frontier)"
+_BORDER_STARTS_LC = re.compile(
+    _by_first_char(
+        [
+            a + _SP + r"(?:" + _BORDER_QUALIFIER + _SP + r"){0,2}" + _BORDER_KEY
+            for a in _BORDER_ARTICLES
+        ]
+        + [
+            q + _SP + r"(?:" + _BORDER_QUALIFIER + _SP + r")?" + _BORDER_KEY
+            for q in _BORDER_QUALIFIERS
+        ]
+        + ["border", "frontier"]
+    ).lower()
+)
+# A cross-border phrase: its first word.
+_CROSS_STARTS_LC = re.compile(
+    _by_first_char(
+        w + r"[\s\u00a0]"
+        for w in ("across", "beyond", "over", "inside", "into", "within", "deep", "onto", "on")
+    )
+)
 _INTO_IRAQ = re.compile(r"\b(?:into|inside|in|to)" + _SP + r"Iraq\b")
 
 # Arabic article tokens that may precede a name ("al-Qaim", "ash-Shaddadi").
@@ -627,7 +683,7 @@ class Matcher:
                 text.startswith(_ORG_KEY_CASE[w], a - s.start) for a, w in hints.get("m-org", ())
             )
         ):
-            for m in _ORGS.finditer(text):
+            for m in finditer_at_starts(_ORGS, _ORG_STARTS, text):
                 yield Span(
                     s.start + m.start(), s.start + m.end(), m.group(), s.index, "organisation name"
                 )
@@ -704,7 +760,7 @@ class Matcher:
                     continue  # "Husaybah, the Iraqi border town": describes a named town
                 yield self._mention(s, m.start(), m.end(), "border", (STRIP,))
         if demonym:
-            for m in _DEMONYM.finditer(text):
+            for m in finditer_at_starts(_DEMONYM, _DEMONYM_STARTS, text):
                 if m.group("side"):
                     target = SYRIAN_SIDE if m.group("side") == "Syrian" else IRAQI_SIDE
                 elif m.group("terr") == "Syrian":
@@ -1020,11 +1076,24 @@ def _windowed(
 ) -> list[re.Match[str]]:
     """Matches of ``pattern`` that lie near a key word: it runs only on windows around
     the keys' offsets (``before`` and ``after`` them: as far as a match can reach), which
-    is far cheaper than a whole-text scan."""
+    is far cheaper than a whole-text scan. Within a window, the border and cross-border
+    patterns are tried only where they can start."""
+    # (by identity: a dict lookup would hash the pattern, which hashes its compiled code)
+    starts = (
+        _BORDER_STARTS_LC
+        if pattern is _BORDER_LC
+        else _CROSS_STARTS_LC
+        if pattern is _CROSS_LC
+        else None
+    )
     out: dict[tuple[int, int], re.Match[str]] = {}
     for k in keys_at:
         end = min(len(text), k + after)
-        for found in pattern.finditer(text, max(0, k - before), end):
+        for found in (
+            pattern.finditer(text, max(0, k - before), end)
+            if starts is None
+            else finditer_at_starts(pattern, starts, text, max(0, k - before), end)
+        ):
             m: re.Match[str] | None = found
             if end < len(text) and found.end() > end - _LOOKAHEAD:
                 # near a cut window end, where "\b" holds and a lookahead sees no text:
