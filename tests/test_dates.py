@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bordermap import dates
+from bordermap._hints import ascii_lower
 from bordermap.articles import parse_article, read_article
 from bordermap.dates import UNKNOWN, DateRange, estimate_published, find_dates
 from bordermap.sentences import split_sentences
@@ -385,3 +386,11 @@ def test_property_estimate_published(text: str) -> None:
     assert estimate.precision in ("approximate", "unknown")
     if estimate.start is not None and estimate.end is not None:
         assert estimate.start <= estimate.end
+
+
+@settings(max_examples=400, deadline=None)
+@given(DATE_TEXT)
+def test_property_keywords_gate(text: str) -> None:
+    """A text holding none of the keywords the pipeline gates on holds no date expression."""
+    if not any(k in ascii_lower(text) for k in dates.KEYWORDS["date"]):
+        assert dates._scan(text, 0) == []

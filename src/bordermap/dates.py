@@ -223,10 +223,13 @@ _CORE = re.compile(
 )
 _CORE_WORDS = ("day", "week", "month", "year", "decade", "tonight")
 # The same core tokens as keyword gates (lower case, substrings): a sentence without any
-# holds no date expression. The pipeline finds them in its one keyword pass.
+# holds no date expression. The pipeline finds them in its one keyword pass. Digits are
+# gated on the "19" or "20" of a year, the only digits an expression needs without a month
+# or unit word (a numeric date, "in 2018"): the many other numbers of a text are no hits.
 KEYWORDS: dict[str, tuple[str, ...]] = {
     "date": (
-        *"0123456789",
+        "19",
+        "20",
         *(m[:3].lower() for m in _MONTH_NAMES),
         *(w.lower() for w in _WEEKDAYS),
         "yesterday",
