@@ -489,9 +489,7 @@ _Line = tuple[int, int, int]
 _FM_TITLE = re.compile(r"^title:[ \t]*(?P<q>[\"']?)(?P<v>[^\n]*?)(?P=q)[ \t]*$", re.M)
 
 
-def _front_matter_sections(
-    text: str, start: int, end: int, title: str | None
-) -> list[Section]:
+def _front_matter_sections(text: str, start: int, end: int, title: str | None) -> list[Section]:
     """The front matter, with its ``title:`` value as a ``title`` section of its own.
 
     The headline is text like any other: its place names are mentions. Only a title
