@@ -394,3 +394,15 @@ def test_property_keywords_gate(text: str) -> None:
     """A text holding none of the keywords the pipeline gates on holds no date expression."""
     if not any(k in ascii_lower(text) for k in dates.KEYWORDS["date"]):
         assert dates._scan(text, 0) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(DATE_TEXT)
+def test_property_first_words(text: str) -> None:
+    """Each alternative starts with a digit or one of its first words, as the scan assumes."""
+    for name in dates._PATTERNS:
+        for m in dates._compile((name,)).finditer(text):
+            rest = text[m.start() :].lower()
+            assert rest[:1].isdigit() or any(
+                rest.startswith(w) for w in dates._FIRST_WORD_LOWER[name]
+            ), (name, m.group())

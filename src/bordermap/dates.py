@@ -20,6 +20,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -193,18 +194,45 @@ _PATTERNS = {  # in the order the regex tries them; each key names its outer gro
 }
 
 
-def _compile(names: Sequence[str]) -> re.Pattern[str]:
+@cache
+def _compile(names: tuple[str, ...]) -> re.Pattern[str]:
+    """The alternatives ``names`` of _PATTERNS, in that order (compiled on first use)."""
     return re.compile(r"(?<![\w-])(?:" + "|".join(_PATTERNS[n] for n in names) + ")")
 
 
-_DATE = _compile(list(_PATTERNS))
-# The alternatives that can start with a digit, a month name or a weekday name, in the same
-# order: tried at such a word they find what _DATE finds, with less work.
-_DATE_AT_DIGIT = _compile(["dmy", "num", "ago"])
-_DATE_AT_MONTH = _compile(["mdy", "my"])
-_DATE_AT_WEEKDAY = _compile(["dmy", "mdy", "wd"])
-_MONTH_WORDS = frozenset([*_MONTH_NAMES, *(m[:3] for m in _MONTH_NAMES), "Sept"])
-_WEEKDAY_WORDS = frozenset(_WEEKDAYS)
+_DATE = _compile(tuple(_PATTERNS))
+# The alternatives that can start with a digit, in the same order: tried at a number they
+# find what _DATE finds, with less work.
+_DATE_AT_DIGIT = _compile(("dmy", "num", "ago"))
+
+# The words each alternative can start with, apart from digits (in any case here: the
+# patterns allow fewer). _DATE enters every alternative before it fails, which costs more
+# than a match does, so at each word only the alternatives it can start are tried.
+_MONTH_WORDS = (*_MONTH_NAMES, *(m[:3] for m in _MONTH_NAMES), "Sept")
+_FIRST_WORDS: dict[str, tuple[str, ...]] = {
+    "dmy": (*_WEEKDAYS, "the"),
+    "mdy": (*_WEEKDAYS, *_MONTH_WORDS),
+    "num": (),
+    "my": ("early", "mid", "late", *_MONTH_WORDS),
+    "dur": ("the",),
+    "ago": (*_MODIFIERS, *_NUMBER_VALUE),
+    "this": ("earlier", "later", "early", "late", "this", "last"),
+    "y6": _YEAR_CONTEXT,
+    "m6": _MONTH_CONTEXT,
+    "wd": _WEEKDAYS,
+    "yt": ("yesterday", "today", "tonight"),
+}
+_FIRST_WORD_LOWER = {
+    name: frozenset(phrase.split()[0].lower() for phrase in phrases)
+    for name, phrases in _FIRST_WORDS.items()
+}
+
+
+def _alternatives(starts: Callable[[str], bool]) -> tuple[str, ...]:
+    """The alternatives, in _DATE's order, with a first word for which ``starts`` holds."""
+    return tuple(n for n in _PATTERNS if any(starts(w) for w in _FIRST_WORD_LOWER[n]))
+
+
 _WORD_AT = re.compile(r"\w+")
 
 # Every expression contains one of these core tokens at most _MAX_PREFIX characters after
@@ -251,6 +279,25 @@ _PREFIX_WORDS = frozenset(
     )
     for word in phrase.lower().split()
 )
+
+# The alternatives worth trying at a word (lower case): for the words the scan meets most,
+# those with a first word that begins it; else those with a first word of the same letter.
+_ALTERNATIVES_AT_WORD = {
+    word: _alternatives(word.startswith)
+    for word in {
+        *_PREFIX_WORDS,
+        *(w.lower() for words in _FIRST_WORDS.values() for w in words),
+        *_CORE_WORDS,
+        *(w + "s" for w in _CORE_WORDS),
+        "yesterday",
+        "today",
+    }
+}
+_ALTERNATIVES_AT_PREFIX_WORD = {word: _ALTERNATIVES_AT_WORD[word] for word in _PREFIX_WORDS}
+_ALTERNATIVES_AT_LETTER = {
+    letter: _alternatives(lambda first: first[0] == letter)  # noqa: B023 (called at once)
+    for letter in "abcdefghijklmnopqrstuvwxyz"
+}
 
 _UNIT_DELTA: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
     # unit: (size, margin) as (months, days)
@@ -390,8 +437,9 @@ def _scan(text: str, offset: int, start: int = 0, end: int | None = None) -> lis
     Every expression holds a core token (a digit, a month or weekday name, a unit word)
     at most ``_MAX_PREFIX`` characters after its start, preceded only by words from
     ``_PREFIX_WORDS``. So matching is only attempted, in text order and at most once
-    per position, at the core's word and the run of such words just before it; the
-    result is the same as a full scan (a test checks this).
+    per position, at the core's word and the run of such words just before it, and only
+    with the alternatives that can start with the word there; the result is the same as
+    a full scan (a test checks this).
     """
     if end is None:
         end = len(text)
@@ -410,53 +458,73 @@ def _scan(text: str, offset: int, start: int = 0, end: int | None = None) -> lis
     for core in cores:
         if core < done:
             continue
-        for candidate in _candidate_starts(text, core, max(done, core - _MAX_PREFIX)):
-            m = _pattern_at(text, candidate).match(text, candidate, end)
-            if m is not None:
-                x = _expression(m, offset)
-                if x is not None:
-                    out.append(x)
-                done = m.end()
-                break
+        word_start, before = _prefix_run(text, core, max(done, core - _MAX_PREFIX))
+        m = None
+        for candidate, pattern in before:  # earliest first, then the core's word
+            if pattern is not None:
+                m = pattern.match(text, candidate, end)
+                if m is not None:
+                    break
         else:
+            pattern = _pattern_at(text, word_start)
+            if pattern is not None:
+                m = pattern.match(text, word_start, end)
+        if m is None:
             done = core + 1
+            continue
+        x = _expression(m, offset)
+        if x is not None:
+            out.append(x)
+        done = m.end()
     return out
 
 
-def _pattern_at(text: str, start: int) -> re.Pattern[str]:
-    """The smallest pattern that finds what ``_DATE`` finds at ``start``."""
+def _pattern_at(text: str, start: int) -> re.Pattern[str] | None:
+    """The smallest pattern that finds what ``_DATE`` finds at ``start``, a word start;
+    ``None`` when no expression can start there."""
     if text[start].isdigit():
         return _DATE_AT_DIGIT
     word = _WORD_AT.match(text, start)
-    if word is not None:
-        if word.group() in _MONTH_WORDS:
-            return _DATE_AT_MONTH
-        if word.group() in _WEEKDAY_WORDS:
-            return _DATE_AT_WEEKDAY
-    return _DATE
+    if word is None:
+        return None
+    low = word.group().lower()
+    names = _ALTERNATIVES_AT_WORD.get(low)
+    if names is None:
+        names = _ALTERNATIVES_AT_LETTER.get(low[0], ())
+    return _compile(names) if names else None
 
 
-def _candidate_starts(text: str, core: int, low: int) -> list[int]:
+def _prefix_run(
+    text: str, core: int, low: int
+) -> tuple[int, list[tuple[int, re.Pattern[str] | None]]]:
     """Where an expression holding the core at ``core`` may start, not before ``low``.
 
-    The start of the core's word, and of each word in the run of ``_PREFIX_WORDS``
-    just before it (separated by at most four spaces, commas or hyphens), earliest first.
+    The start of the core's word, and the run of ``_PREFIX_WORDS`` (or numbers) just before
+    it (separated by at most four spaces, commas or hyphens), earliest first, each with the
+    pattern to try there (``None``: no expression starts with that word).
     """
     start = _word_start(text, core, low)
-    starts = [start]
+    word_start = start
+    run: list[tuple[int, re.Pattern[str] | None]] = []
     while True:
         sep = start
         while sep > low and start - sep < 4 and (text[sep - 1].isspace() or text[sep - 1] in ",-"):
             sep -= 1
         if sep == start:
             break
-        word = _word_start(text, sep, low)
-        if word == sep or not _could_precede_core(text[word:sep]):
+        start = _word_start(text, sep, low)
+        if start == sep:
             break
-        starts.append(word)
-        start = word
-    starts.reverse()
-    return starts
+        word = text[start:sep]
+        if word.isdigit():
+            run.append((start, _DATE_AT_DIGIT))
+            continue
+        names = _ALTERNATIVES_AT_PREFIX_WORD.get(word.lower())
+        if names is None:
+            break
+        run.append((start, _compile(names) if names else None))
+    run.reverse()
+    return word_start, run
 
 
 def _word_start(text: str, pos: int, low: int) -> int:
@@ -464,10 +532,6 @@ def _word_start(text: str, pos: int, low: int) -> int:
     while pos > low and (text[pos - 1].isalnum() or text[pos - 1] == "_"):
         pos -= 1
     return pos
-
-
-def _could_precede_core(word: str) -> bool:
-    return word.isdigit() or word.lower() in _PREFIX_WORDS
 
 
 def _expression(m: re.Match[str], offset: int) -> _Expression | None:
