@@ -20,7 +20,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -536,7 +536,13 @@ def _word_start(text: str, pos: int, low: int) -> int:
 
 def _expression(m: re.Match[str], offset: int) -> _Expression | None:
     kind = m.lastgroup or ""  # the outermost group of the alternative that matched
-    span = m.span(kind)
+    s, e = m.span(kind)
+    text = m.string[s:e]
+    s += offset
+    e += offset
+    if kind == "y6":  # the most frequent
+        value = _year_range(int(m.group("y6")))
+        return _Expression(s, e, text, value, None, "year")
     if kind == "dmy" or kind == "mdy":
         day_text, month_text, year_text = (
             m.group("d1", "m1", "y1") if kind == "dmy" else m.group("d2", "m2", "y2")
@@ -547,100 +553,128 @@ def _expression(m: re.Match[str], offset: int) -> _Expression | None:
             date = _date(int(year_text), month, day)
             if date is None:
                 return None
-            return _fixed(m, span, offset, DateRange(date, date, "day"))
+            return _Expression(s, e, text, DateRange(date, date, "day"), None, "day")
         if _date(2000, month, day) is None:  # 2000 is a leap year
             return None
-        return _anchored(m, span, offset, lambda a: _last_day_on(a, month, day), "day")
+        return _Expression(s, e, text, None, _last_day_on(month, day), "day")
     if kind == "num":
         parts = m.group("y3", "m3", "d3") if m.group("y3") else m.group("y4", "m4", "d4")
         y, mo, d = (int(v) for v in parts)
         date = _date(y, mo, d) if 1990 <= y <= 2035 else None
         if date is None:
             return None
-        return _fixed(m, span, offset, DateRange(date, date, "day"))
+        return _Expression(s, e, text, DateRange(date, date, "day"), None, "day")
     if kind == "my":
-        month = _month_number(m.group("m5"))
-        return _fixed(m, span, offset, _month_range(int(m.group("y5")), month, "month"))
-    if kind == "y6":
-        year = int(m.group("y6"))
-        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        return _fixed(m, span, offset, DateRange(first, last, "year"))
+        value = _month_range(int(m.group("y5")), _month_number(m.group("m5")))
+        return _Expression(s, e, text, value, None, "month")
     if kind == "m6":
-        month = _month_number(m.group("m6"))
-        return _anchored(m, span, offset, lambda a: _last_month_on(a, month), "month")
+        return _Expression(s, e, text, None, _last_month_on(_month_number(m.group("m6"))), "month")
     if kind == "wd":
-        weekday = _WEEKDAYS.index(m.group("wdn"))
-
-        def before(a: dt.date) -> tuple[dt.date, dt.date]:
-            # the latest such weekday on or before publication: news style names the
-            # weekday for the past seven days, today included
-            day = a - dt.timedelta(days=(a.weekday() - weekday) % 7)
-            return day, day
-
-        return _anchored(m, span, offset, before, "day")
+        return _Expression(s, e, text, None, _weekday_on(_WEEKDAYS.index(m.group("wdn"))), "day")
     if kind == "yt":
         back = 1 if m.group("yt").lower() == "yesterday" else 0
-
-        def day_of(a: dt.date) -> tuple[dt.date, dt.date]:
-            day = a - dt.timedelta(days=back)
-            return day, day
-
-        return _anchored(m, span, offset, day_of, "day")
+        return _Expression(s, e, text, None, _days_back(back), "day")
     if kind == "this":
         unit = m.group("tu").lower()
         back = 1 if m.group("tw").lower() == "last" else 0
-        if unit == "week":
-
-            def week(a: dt.date) -> tuple[dt.date, dt.date]:
-                monday = a - dt.timedelta(days=a.weekday() + 7 * back)
-                return monday, (monday + dt.timedelta(days=6)) if back else a
-
-            return _anchored(m, span, offset, week, "approximate")
-        if unit == "month":
-
-            def month_of(a: dt.date) -> tuple[dt.date, dt.date]:
-                first = _add_months(a.replace(day=1), -back)
-                return first, _month_end(first)
-
-            return _anchored(m, span, offset, month_of, "month")
-
-        def year_of(a: dt.date) -> tuple[dt.date, dt.date]:
-            return dt.date(a.year - back, 1, 1), dt.date(a.year - back, 12, 31)
-
-        return _anchored(m, span, offset, year_of, "year")
+        precision = "approximate" if unit == "week" else unit
+        return _Expression(s, e, text, None, _calendar_unit(unit, back), precision)
     if kind == "ago":
         ago = _ago_deltas(*m.group("mod", "an", "au"))
         if ago is None:
             return None
-        near, far = ago
-
-        def interval(a: dt.date) -> tuple[dt.date, dt.date]:
-            return _before(a, far), _before(a, near)
-
-        s, e = span
-        return _Expression(
-            s + offset, e + offset, m.string[s:e], None, interval, "approximate", ago
-        )
+        return _Expression(s, e, text, None, _ago_interval(*ago), "approximate", ago)
     if kind == "dur":
         count = _count(m.group("dn")) if m.group("dn") else (1, 1)
         if count is None:
             return None
         size, _ = _UNIT_DELTA[m.group("du").lower().rstrip("s")]
         far = (size[0] * count[1], size[1] * count[1])
-        return _anchored(m, span, offset, lambda a: (_before(a, far), a), "approximate")
+        return _Expression(s, e, text, None, _up_to(far), "approximate")
     return None
 
 
-def _fixed(m: re.Match[str], span: tuple[int, int], offset: int, value: DateRange) -> _Expression:
-    s, e = span
-    return _Expression(s + offset, e + offset, m.string[s:e], value, None, value.precision)
+# The resolvers of relative expressions, one shared function per meaning (so that resolved
+# values can be cached, see _resolved).
 
 
-def _anchored(
-    m: re.Match[str], span: tuple[int, int], offset: int, resolve: _Resolver, precision: str
-) -> _Expression:
-    s, e = span
-    return _Expression(s + offset, e + offset, m.string[s:e], None, resolve, precision)
+@cache
+def _last_day_on(month: int, day: int) -> _Resolver:
+    def resolve(anchor: dt.date) -> tuple[dt.date, dt.date]:
+        """The latest ``month``/``day`` on or before ``anchor``."""
+        year = anchor.year if (month, day) <= (anchor.month, anchor.day) else anchor.year - 1
+        for y in range(year, max(year - 8, dt.MINYEAR - 1), -1):
+            date = _date(y, month, day)
+            if date is not None:
+                return date, date
+        return anchor, anchor  # unreachable for a valid month/day
+
+    return resolve
+
+
+@cache
+def _last_month_on(month: int) -> _Resolver:
+    def resolve(anchor: dt.date) -> tuple[dt.date, dt.date]:
+        """The latest calendar ``month`` starting on or before ``anchor``."""
+        year = anchor.year if month <= anchor.month else anchor.year - 1
+        first = dt.date(max(year, dt.MINYEAR), month, 1)
+        return first, _month_end(first)
+
+    return resolve
+
+
+@cache
+def _weekday_on(weekday: int) -> _Resolver:
+    def resolve(anchor: dt.date) -> tuple[dt.date, dt.date]:
+        # the latest such weekday on or before publication: news style names the
+        # weekday for the past seven days, today included
+        day = anchor - dt.timedelta(days=(anchor.weekday() - weekday) % 7)
+        return day, day
+
+    return resolve
+
+
+@cache
+def _days_back(back: int) -> _Resolver:
+    def resolve(anchor: dt.date) -> tuple[dt.date, dt.date]:
+        day = anchor - dt.timedelta(days=back)
+        return day, day
+
+    return resolve
+
+
+@cache
+def _calendar_unit(unit: str, back: int) -> _Resolver:
+    """This (``back`` 0) or last (1) week, month or year."""
+
+    def week(a: dt.date) -> tuple[dt.date, dt.date]:
+        monday = a - dt.timedelta(days=a.weekday() + 7 * back)
+        return monday, (monday + dt.timedelta(days=6)) if back else a
+
+    def month_of(a: dt.date) -> tuple[dt.date, dt.date]:
+        first = _add_months(a.replace(day=1), -back)
+        return first, _month_end(first)
+
+    def year_of(a: dt.date) -> tuple[dt.date, dt.date]:
+        return dt.date(a.year - back, 1, 1), dt.date(a.year - back, 12, 31)
+
+    return week if unit == "week" else month_of if unit == "month" else year_of
+
+
+@lru_cache(maxsize=1024)
+def _ago_interval(near: _Delta, far: _Delta) -> _Resolver:
+    def resolve(a: dt.date) -> tuple[dt.date, dt.date]:
+        return _before(a, far), _before(a, near)
+
+    return resolve
+
+
+@lru_cache(maxsize=1024)
+def _up_to(far: _Delta) -> _Resolver:
+    def resolve(a: dt.date) -> tuple[dt.date, dt.date]:
+        return _before(a, far), a
+
+    return resolve
 
 
 def _value(x: _Expression, published: DateRange | None) -> DateRange:
@@ -654,18 +688,24 @@ def _value(x: _Expression, published: DateRange | None) -> DateRange:
         or (published.start is None and published.end is None)
     ):
         return UNKNOWN
+    return _resolved(x.resolve, x.precision, published)
+
+
+@lru_cache(maxsize=4096)
+def _resolved(resolve: _Resolver, precision: str, published: DateRange) -> DateRange:
+    """``resolve`` applied to both ends of ``published``: see :func:`_value`."""
     try:
-        start = x.resolve(published.start)[0] if published.start is not None else None
-        end = x.resolve(published.end)[1] if published.end is not None else None
+        start = resolve(published.start)[0] if published.start is not None else None
+        end = resolve(published.end)[1] if published.end is not None else None
     except (OverflowError, ValueError):  # an anchor at the very edge of the calendar
         return UNKNOWN
     if start is not None and end is not None and start > end:
         start, end = end, start
     exact_anchor = published.start == published.end and published.precision == "day"
-    if exact_anchor or x.precision == "approximate":
-        return DateRange(start, end, x.precision)
+    if exact_anchor or precision == "approximate":
+        return DateRange(start, end, precision)
     return DateRange(
-        start, end, x.precision if _span_precision(start, end) == x.precision else "approximate"
+        start, end, precision if _span_precision(start, end) == precision else "approximate"
     )
 
 
@@ -696,9 +736,15 @@ def _month_end(d: dt.date) -> dt.date:
     return d.replace(day=_days_in_month(d.year, d.month))
 
 
-def _month_range(year: int, month: int, precision: str) -> DateRange:
+@lru_cache(maxsize=1024)
+def _month_range(year: int, month: int) -> DateRange:
     first = dt.date(year, month, 1)
-    return DateRange(first, _month_end(first), precision)
+    return DateRange(first, _month_end(first), "month")
+
+
+@lru_cache(maxsize=256)
+def _year_range(year: int) -> DateRange:
+    return DateRange(dt.date(year, 1, 1), dt.date(year, 12, 31), "year")
 
 
 def _add_months(d: dt.date, months: int) -> dt.date:
@@ -732,23 +778,6 @@ def _after(anchor: dt.date, delta: _Delta) -> dt.date:
         return dt.date.max if days > 0 else dt.date.min
 
 
-def _last_day_on(anchor: dt.date, month: int, day: int) -> tuple[dt.date, dt.date]:
-    """The latest ``month``/``day`` on or before ``anchor``."""
-    year = anchor.year if (month, day) <= (anchor.month, anchor.day) else anchor.year - 1
-    for y in range(year, max(year - 8, dt.MINYEAR - 1), -1):
-        date = _date(y, month, day)
-        if date is not None:
-            return date, date
-    return anchor, anchor  # unreachable for a valid month/day
-
-
-def _last_month_on(anchor: dt.date, month: int) -> tuple[dt.date, dt.date]:
-    """The latest calendar ``month`` starting on or before ``anchor``."""
-    year = anchor.year if month <= anchor.month else anchor.year - 1
-    first = dt.date(max(year, dt.MINYEAR), month, 1)
-    return first, _month_end(first)
-
-
 def _span_precision(start: dt.date | None, end: dt.date | None) -> str:
     """``"day"``, ``"month"`` or ``"year"`` when the interval is exactly one of them."""
     if start is None or end is None:
@@ -770,6 +799,7 @@ def _count(word: str) -> tuple[int, int] | None:
     return _NUMBER_VALUE.get(w)
 
 
+@lru_cache(maxsize=1024)
 def _ago_deltas(modifier: str | None, number: str, unit: str) -> tuple[_Delta, _Delta] | None:
     """(nearest, farthest) distance before the anchor for "MOD NUMBER UNIT ago"."""
     count = _count(number)
