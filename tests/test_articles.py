@@ -567,9 +567,7 @@ def test_article_files_missing_path(tmp_path: Path) -> None:
                 alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")),
                 max_size=30,
             )
-            | st.text(alphabet=st.sampled_from("ab #:'\"\\-é"), max_size=12).map(
-                lambda v: f'"{v}"'
-            )
+            | st.text(alphabet=st.sampled_from("ab #:'\"\\-é"), max_size=12).map(lambda v: f'"{v}"')
             | st.text(alphabet=st.sampled_from("ab #:'\"\\-é"), max_size=12).map(
                 lambda v: f"'{v}'"
             ),
@@ -584,3 +582,25 @@ def test_plain_front_matter_reads_as_yaml_does(pairs: list[tuple[str, str]]) -> 
     if fast is None:
         return
     assert fast == (yaml.load(block, Loader=_FrontMatterLoader) or {})  # as _front_matter reads it
+
+
+_LINE_PIECES = [
+    *["\n", "\n\n", "  ", "# Heading", "Related: x", "READ MORE", "ſhare this article"],
+    *["İmage: x", "Photo: a", "A screenshot of", "Comments", "3 comments", "More from AFP"],
+    *["Watch: x", "ıMAGE:", "KK", "File photo", "Leave a reply", "See also - x", "x", "."],
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_LINE_PIECES), max_size=30).map(" ".join))
+def test_property_line_patterns_first_characters(text: str) -> None:
+    """The first-character test of each line pattern only skips lines the pattern rejects."""
+    import re
+
+    from bordermap import articles as a
+
+    for pattern in (a._CAPTION_START, a._RELATED, a._MD_HEADING, a._END):
+        plain = re.compile(r"\n[^\S\n]*(?=" + pattern[0].pattern + ")")
+        assert [m.end() for m in pattern[1].finditer(text)] == [
+            m.end() for m in plain.finditer(text)
+        ]

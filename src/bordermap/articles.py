@@ -398,25 +398,31 @@ _CAPTION_END = re.compile(
 )
 
 
-def _line_pattern(source: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _line_pattern(source: str, first: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """A pattern for the start of a line: one to try at a known line start, and one to find
     every line it starts in a span (it begins with the newline, a literal the regex engine
     finds fast, and ends at the line's first non-space character).
+
+    ``first`` is a character class of every character a match can begin with (for
+    ``(?i:...)`` parts also "ſ", "ı", "İ", "K", which match s, i and k there): tested
+    first, it rejects most lines at once.
     """
-    return re.compile(source), re.compile(r"\n[^\S\n]*(?=" + source + ")")
+    return re.compile(source), re.compile(rf"\n[^\S\n]*(?=[{first}])(?=" + source + ")")
 
 
 _CAPTION_START = _line_pattern(
     r"A (?:screenshot|photo|photograph|picture|file photo|still|handout photo|video grab)\b"
     r"|(?:Screenshot|File photo|Handout photo)\b"
-    r"|(?i:photos?|image|picture|file photo|screenshot)[^\S\n]*:"
+    r"|(?i:photos?|image|picture|file photo|screenshot)[^\S\n]*:",
+    "AFHPSfpsIiıİſ",
 )
 _RELATED = _line_pattern(
     r"(?i:related|read more|read also|also read|see also|more on this|recommended|watch)"
     r"[^\S\n]*[:：\-–—|»>]"
-    r"|(?:READ MORE|READ ALSO|ALSO READ|RELATED)\b"
+    r"|(?:READ MORE|READ ALSO|ALSO READ|RELATED)\b",
+    "RrAaSsſMmWw",
 )
-_MD_HEADING = _line_pattern(r"#{1,6}[^\S\n]+\S")
+_MD_HEADING = _line_pattern(r"#{1,6}[^\S\n]+\S", "#")
 # End matter: everything from the first of these (starting a line) to the end of the text.
 _END_STRONG_SOURCE = (
     r"(?i:do you like this article"
@@ -434,7 +440,8 @@ _END_STRONG = re.compile(_END_STRONG_SOURCE)
 # Weaker markers count only as a short line of their own ("Comments", "More from Reuters").
 _END = _line_pattern(
     _END_STRONG_SOURCE
-    + r"|(?i:comments?(?:[^\S\n]*\(?\d+\)?)?[^\S\n]*:?[^\S\n]*(?:\n|\Z)|more from\b)"
+    + r"|(?i:comments?(?:[^\S\n]*\(?\d+\)?)?[^\S\n]*:?[^\S\n]*(?:\n|\Z)|more from\b)",
+    r"\dDdCcLlSsſRrAaPpMm",
 )
 _END_WEAK_MAX_WORDS = 6
 _NON_WORD = re.compile(r"\W+")
@@ -632,7 +639,8 @@ def _body(text: str, lines: list[_Line], kinds: list[str], start: int, end: int)
     lo, hi = lines[start][0], lines[end - 1][1]
     caption_starts = set(_line_starts(_CAPTION_START, text, lo, hi))
     related = set(_line_starts(_RELATED, text, lo, hi))
-    md_headings = set(_line_starts(_MD_HEADING, text, lo, hi))
+    # (a Markdown heading starts with "#")
+    md_headings = set(_line_starts(_MD_HEADING, text, lo, hi)) if "#" in text else set()
     j = start
     while j < end:
         k = j  # the paragraph is lines[j..k]
