@@ -34,6 +34,7 @@ from typing import Any
 
 import yaml
 
+from bordermap._records import fast_init
 from bordermap.errors import ArticleError
 
 SECTION_KINDS = (
@@ -52,6 +53,7 @@ ARTICLE_SUFFIXES = (".txt", ".md")
 FRONT_MATTER_KEYS = ("title", "outlet", "url", "published", "language")
 
 
+@fast_init
 @dataclass(frozen=True)
 class Section:
     """A span of the article text with a structural role.
@@ -68,6 +70,7 @@ class Section:
     end: int
 
 
+@fast_init
 @dataclass(frozen=True)
 class Article:
     """One article file.

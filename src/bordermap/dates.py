@@ -24,12 +24,14 @@ from functools import cache, lru_cache
 from itertools import pairwise
 from typing import NamedTuple
 
+from bordermap._records import fast_init
 from bordermap.articles import Article
 from bordermap.sentences import Sentence
 
 PRECISIONS = ("day", "month", "year", "approximate", "unknown")
 
 
+@fast_init
 @dataclass(frozen=True)
 class DateRange:
     """An interval of days, both ends included; ``None`` for an unknown end.
@@ -56,6 +58,7 @@ _FUTURE_BEFORE = re.compile(
 )
 
 
+@fast_init
 @dataclass(frozen=True)
 class DateMention:
     """A date expression in an article: ``text == article.text[start:end]``.

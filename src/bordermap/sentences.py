@@ -18,9 +18,11 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from bordermap._records import fast_init
 from bordermap.articles import Article
 
 
+@fast_init
 @dataclass(frozen=True)
 class Sentence:
     """One sentence: ``text == article.text[start:end]``.
