@@ -30,8 +30,9 @@ Iraqi border patrol").
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from bordermap._hints import SentenceHints, ascii_lower, finditer_at_starts
@@ -611,7 +612,7 @@ class SpeakerTracker:
         """The speaker the sentence credits, updating the last named speaker.
 
         ``hints`` are the sentence's keyword hits and ``offset`` where the sentence
-        starts in the article; with them, names are looked for only before the verbs.
+        starts in the article; with them, the patterns are tried only at the verbs.
         """
         if (not _ANY_VERB.search(text)) if hints is None else "e-verb" not in hints:
             return None
@@ -620,38 +621,137 @@ class SpeakerTracker:
                 name = self._canonical(m.group("name"))
                 if name:
                     return self._remember(name)
-        for m in finditer_at_starts(_VERB_THEN_TAIL, _VERB_START, text):
+        verbs = None if hints is None else _verb_hits(hints, offset)
+        tails = (
+            finditer_at_starts(_VERB_THEN_TAIL, _VERB_START, text)
+            if verbs is None
+            else _matches_at(_VERB_THEN_TAIL, text, [v for v, _ in verbs])
+        )
+        for m in tails:
             # the speaker stands before the first comma: "said Abu Omar, a trader in al-Qaim"
             names = list(finditer_at_starts(_NAME_RE, _NAME_START, m.group("tail").split(",")[0]))
             for cand in reversed(names):
                 name = self._canonical(cand.group())
                 if name:
                     return self._remember(name)
-        for m in _names_before_verbs(text, hints, offset):
+        for m in _names_before_verbs(text, verbs):
             # take the trailing words of the run: "spokesman Yahya Rasul told"
             name = self._canonical(m.group("name"))
             if name:
                 return self._remember(name)
         low = ascii_lower(text)
-        if (" he" in low or " she" in low or low.startswith(("he", "she"))) and _PRONOUN.search(
-            low
+        if (" he" in low or " she" in low or low.startswith(("he", "she"))) and _pronoun(
+            low, verbs
         ):
             return self.last
         return None
 
 
-def _names_before_verbs(text: str, hints: SentenceHints | None, offset: int) -> list[re.Match[str]]:
-    """Matches of "NAME[, appositive,] said", found only in windows that end at a verb."""
-    if hints is None:
-        return list(_NAME_BEFORE_VERB.finditer(text))
-    found: dict[int, re.Match[str]] = {}
-    for a, word in hints.get("e-verb", ()):
-        v = a - offset
-        if word == "according" or v < 0:
+def _verb_hits(hints: SentenceHints, offset: int) -> list[tuple[int, str]]:
+    """Where the speech verbs of the hints start in the sentence, in order.
+
+    The hits are found in any case, so every match of :data:`_VERB` starts at one of them.
+    """
+    verbs = [
+        (a - offset, word)
+        for a, word in hints.get("e-verb", ())
+        if word != "according" and a >= offset
+    ]
+    if len(verbs) > 1:
+        verbs.sort()
+    return verbs
+
+
+def _matches_at(
+    pattern: re.Pattern[str],
+    text: str,
+    starts: Iterable[int],
+    pos: int = 0,
+    endpos: int = sys.maxsize,
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text, pos, endpos)`` when every match of ``pattern`` starts at
+    one of ``starts`` (ascending); ``pattern`` must not match the empty string."""
+    match = pattern.match
+    for c in starts:
+        if c < pos:
             continue
-        for m in finditer_at_starts(
-            _NAME_BEFORE_VERB, _NAME_START, text, max(0, v - 160), v + len(word) + 1
-        ):
+        if c >= endpos:
+            break
+        m = match(text, c, endpos)
+        if m is not None:
+            yield m
+            pos = m.end()
+
+
+def _pronoun(low: str, verbs: list[tuple[int, str]] | None) -> bool:
+    """Whether the lower-cased sentence says "he said" or "said she".
+
+    With the verbs' starts, :data:`_PRONOUN` is tried only where a match can start: at a
+    verb, or at a pronoun that spaces alone separate from a verb.
+    """
+    if verbs is None:
+        return _PRONOUN.search(low) is not None
+    match = _PRONOUN.match
+    for v, _ in verbs:
+        w = v
+        while w > 0 and low[w - 1].isspace():  # str.isspace is re's \s
+            w -= 1
+        if match(low, v) or (w < v and (match(low, w - 2) or match(low, w - 3))):
+            return True
+    return False
+
+
+# Where a name that ends at a verb can start, read backwards: matched on the reversed
+# sentence from where the verb starts, it takes the spaces before the verb, an optional
+# appositive (", the army's spokesman,"), and then as ``region``: the run of name letters
+# [A-Za-z’'-] that ends in a capitalised word ("Rasul", "al-Qaim", "McDonald"), up to seven
+# more runs that can be whole runs of a name ("Yahya", "al", "Abu-Bakr"; a particle or a
+# word, each after exactly one space), and one more run of any name letters, in which a
+# name may start partway ("McDonald"). A name is at most eight such runs, one space
+# apart, and all but its first are whole ones; so a match of _NAME_BEFORE_VERB that ends
+# at this verb starts inside the region.
+_PARTICLES_REV = "la|le|lA|lE|ubA|dbA|uba|nib|nbi|tnib"
+_REV_NAME_REGION = re.compile(
+    r"[\s\u00a0]++(?:,[^,\"“”]{2,90},)?"
+    r"(?P<region>(?=[a-z’'\-]+[A-Z])[A-Za-z’'\-]++"
+    r"(?:[\s\u00a0](?:[a-z’'\-]+[A-Z](?:-(?:" + _PARTICLES_REV + r"))?|" + _PARTICLES_REV + r")"
+    r"(?![A-Za-z’'\-])){0,7}+"
+    r"(?:[\s\u00a0][A-Za-z’'\-]++)?)"
+)
+
+
+def _names_before_verbs(text: str, verbs: list[tuple[int, str]] | None) -> list[re.Match[str]]:
+    """Matches of "NAME[, appositive,] said", in order of start.
+
+    With the verbs' starts (see :func:`_verb_hits`), the matches found in the windows of
+    160 characters before each verb, tried only where a name can start (see
+    :data:`_REV_NAME_REGION`); the windows end one character after their verb.
+    """
+    if verbs is None:
+        return list(_NAME_BEFORE_VERB.finditer(text))
+    n = len(text)
+    rev = text[::-1]
+    # (verb start, the region before it where a name that ends at the verb may start)
+    regions: list[tuple[int, int, int]] = []
+    for v, _ in verbs:
+        r = _REV_NAME_REGION.match(rev, n - v)
+        if r is not None:
+            regions.append((v, n - r.end(), n - r.start("region")))
+    if not regions:
+        return []
+    found: dict[int, re.Match[str]] = {}
+    for v, word in verbs:
+        a, b = max(0, v - 160), v + len(word) + 1
+        # (finditer is enough: no name start lies inside a particle that _NAME_START matches)
+        cands = sorted(
+            {
+                c.start()
+                for u, lo, hi in regions
+                if a <= u < b
+                for c in _NAME_START.finditer(text, max(lo, a), hi)
+            }
+        )
+        for m in _matches_at(_NAME_BEFORE_VERB, text, cands, a, b):
             found.setdefault(m.start(), m)
     return [found[k] for k in sorted(found)]
 
