@@ -68,11 +68,25 @@ def _lc(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern.lower().replace("(?p<", "(?P<"))
 
 
+# A further test of a trigger pattern's gate, on the lower-cased sentence.
+_Gate = Callable[[str], bool]
+_TriggerSpec = tuple[
+    frozenset[str], _Gate | None, re.Pattern[str], re.Pattern[str] | None, str, str
+]
+
+
 def _t(
-    keys: str, pattern: str, layer: str, sub: str, *, scan: bool = False
-) -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str] | None, str, str]:
+    keys: str,
+    pattern: str,
+    layer: str,
+    sub: str,
+    *,
+    scan: bool = False,
+    when: _Gate | None = None,
+) -> _TriggerSpec:
     """A trigger pattern (for lower-cased text), run only on sentences that hold one of
-    the stems ``keys`` (stems of :data:`_TRIGGER_STEMS`).
+    the stems ``keys`` (stems of :data:`_TRIGGER_STEMS`) and, if given, pass ``when``
+    (a test that every lower-cased sentence the pattern matches passes).
 
     With ``scan``, the pattern is tried only where it matches without its ``\\b``
     assertions (see :func:`~bordermap._hints.finditer_at_starts`): worth it when that
@@ -85,12 +99,45 @@ def _t(
         if re.search(r"\(\?<?!.*\\b", pattern):
             raise ValueError(f"\\b after a negative lookaround in {pattern!r}")
         starts = _lc(pattern.replace(r"\b", ""))
-    return frozenset(keys.split()), _lc(pattern), starts, layer, sub
+    return frozenset(keys.split()), when, _lc(pattern), starts, layer, sub
+
+
+_STRIKE_WORD = re.compile(r"\bstrike")
+_STRIKE = re.compile("strike")
+
+
+def _strike_word(low: str) -> bool:
+    """Whether a word of the lower-cased sentence starts with "strike" ("strikes on",
+    "hunger strike", "drone-strike"; not "airstrikes")."""
+    return (
+        "strike" in low and next(finditer_at_starts(_STRIKE_WORD, _STRIKE, low), None) is not None
+    )
+
+
+def _any_of(*words: str) -> _Gate:
+    """A gate: the lower-cased sentence holds one of ``words``."""
+
+    def holds(low: str) -> bool:
+        # a loop, faster than any() over a generator
+        for w in words:  # noqa: SIM110
+            if w in low:
+                return True
+        return False
+
+    return holds
+
+
+def _searches(low: str) -> bool:
+    """The gate of the search-and-clearance pattern: its words, or an "operation" that
+    "security" or "military" can precede."""
+    return any(w in low for w in ("search", "comb", "cordon", "clear", "mopping")) or (
+        "operation" in low and ("security" in low or "military" in low)
+    )
 
 
 AIR = "Air/drone strike"
 SHELLING = "Shelling/artillery/missile attack"
-TRIGGERS: tuple[tuple[frozenset[str], re.Pattern[str], re.Pattern[str] | None, str, str], ...] = (
+TRIGGERS: tuple[_TriggerSpec, ...] = (
     _t("strike", r"\bdrone" + r"[\s-]?strikes?\b", "strike", AIR, scan=True),
     _t(
         "artiller missile rocket mortar",
@@ -123,6 +170,7 @@ TRIGGERS: tuple[tuple[frozenset[str], re.Pattern[str], re.Pattern[str] | None, s
         "strike",
         AIR,
         scan=True,
+        when=_any_of("jets", "warplanes", "aircraft", "drone", "f-16", "helicopters"),
     ),
     _t(
         "strike",
@@ -132,6 +180,7 @@ TRIGGERS: tuple[tuple[frozenset[str], re.Pattern[str], re.Pattern[str] | None, s
         r"|\b(?:precision|coalition|Iraqi|US|Turkish|Russian|Israeli)\s+strikes?\b",
         "strike",
         AIR,
+        when=_strike_word,
     ),
     _t(
         "tower post outpost checkpoint",
@@ -186,6 +235,7 @@ TRIGGERS: tuple[tuple[frozenset[str], re.Pattern[str], re.Pattern[str] | None, s
         r"(?:solution|deal|way)))",
         "sweep",
         "Search and clearance",
+        when=_searches,
     ),
     _t("patrol", r"\bpatrol(?:s|led|ling|ing)?\b", "sweep", "Patrol", scan=True),
     _t("raid", r"\braids?\b|\braided\b", "sweep", "Raid", scan=True),
@@ -465,16 +515,22 @@ def find_triggers(s: Sentence, hints: SentenceHints | None = None) -> list[Trigg
     if not stems:
         return []
     low = ascii_lower(text)
+    # _NOT_EVENT is looked for where "strike", "used to", "whenever" or "swept" is (a gate
+    # that passes over "used  to"), and it matches only where "strike" starts a word or
+    # "used" is
     blocked = (
         [(m.start(), m.end()) for m in _NOT_EVENT.finditer(low)]
-        if "strike" in low or "used to" in low or "whenever" in low or "swept" in low
+        if "used to" in low
+        or "whenever" in low
+        or "swept" in low
+        or ("strike" in low and ("used" in low or _strike_word(low)))
         else []
     )
     if any("used to" in low[a:b] or "whenever" in low[a:b] for a, b in blocked):
         return []
     found: dict[str, Trigger] = {}
-    for keys, pattern, starts, layer, sub in TRIGGERS:
-        if keys.isdisjoint(stems):
+    for keys, when, pattern, starts, layer, sub in TRIGGERS:
+        if keys.isdisjoint(stems) or (when is not None and not when(low)):
             continue
         found_at = (
             pattern.finditer(low) if starts is None else finditer_at_starts(pattern, starts, low)
