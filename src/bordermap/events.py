@@ -932,18 +932,15 @@ def main_place(resolved: Sequence[Resolved]) -> tuple[Resolved, ...]:
     The caller picks the mention nearest to the evidence.
     """
 
-    def family(r: Resolved) -> str:
-        return "border" if r.place.kind in ("border", "border-side") else r.place.id
-
     pool = [r for r in resolved if r.place.kind != "country"] or list(resolved)
     if not pool:
         return ()
-    counts = Counter(family(r) for r in pool)
-    order: dict[str, int] = {}
-    for r in pool:
-        order.setdefault(family(r), len(order))
-    best = max(counts, key=lambda k: (counts[k], -order[k]))
-    members = [r for r in pool if family(r) == best]
+    # each mention's family: the border strip and its sides are one
+    families = ["border" if r.place.kind in ("border", "border-side") else r.place.id for r in pool]
+    # a Counter keeps first-seen order, and max() takes the first of the ties
+    counts = Counter(families)
+    best = max(counts, key=counts.__getitem__)
+    members = [r for r, f in zip(pool, families, strict=True) if f == best]
     # within the border family the strip stands for the whole; elsewhere the place itself
     ids = Counter(r.place.id for r in members)
     top = "border:IRQ-SYR:strip" if "border:IRQ-SYR:strip" in ids else max(ids, key=ids.__getitem__)
