@@ -140,7 +140,7 @@ def _searches(low: str) -> bool:
 AIR = "Air/drone strike"
 SHELLING = "Shelling/artillery/missile attack"
 TRIGGERS: tuple[_TriggerSpec, ...] = (
-    _t("strike", r"\bdrone" + r"[\s-]?strikes?\b", "strike", AIR, scan=True),
+    _t("strike", r"\bdrone" + r"[\s-]?strikes?\b", "strike", AIR, scan=True, when=_any_of("drone")),
     _t(
         "artiller missile rocket mortar",
         r"\b(?:artillery|missile|rocket|mortar)(?:[\s-]?(?:strikes?|fire|attacks?|barrages?))?\b",
@@ -153,6 +153,7 @@ TRIGGERS: tuple[_TriggerSpec, ...] = (
         "strike",
         AIR,
         scan=True,
+        when=_any_of("air", "aerial"),
     ),
     _t("bomb", r"\b(?:bomb(?:ed|ing|ings)|bombard(?:ed|ing|ment|ments))\b", "strike", AIR),
     _t("shell", r"\bshell(?:ed|ing)\b", "strike", SHELLING),
@@ -164,6 +165,7 @@ TRIGGERS: tuple[_TriggerSpec, ...] = (
         "strike",
         AIR,
         scan=True,
+        when=_any_of("by"),
     ),
     _t(
         "strike hit struck target bomb raid attack destroy kill pound",
@@ -227,6 +229,7 @@ TRIGGERS: tuple[_TriggerSpec, ...] = (
         "outpost",
         "Security measures",
         scan=True,
+        when=_any_of("enhanc", "tighten", "strengthen", "bolster", "reinforc", "beef", "step"),
     ),
     _t("sweep", r"\bsweep(?:s|ing)?\b", "sweep", "Sweep", scan=True),
     _t(
@@ -488,6 +491,11 @@ _TRIGGER_STEMS = re.compile(
     r"search|clear|comb|mopping|operation|cordon|patrol|destruction|blew|demolish"
 )
 
+# stem -> the indices in TRIGGERS of the patterns it opens
+_TRIGGERS_OF: dict[str, tuple[int, ...]] = {
+    stem: tuple(i for i, (keys, *_) in enumerate(TRIGGERS) if stem in keys)
+    for stem in _TRIGGER_STEMS.pattern.split("|")
+}
 
 # The keywords the patterns of this module need; the pipeline finds them all in one pass.
 KEYWORDS: dict[str, tuple[str, ...]] = {
@@ -525,7 +533,10 @@ def find_triggers(s: Sentence, hints: SentenceHints | None = None) -> list[Trigg
     if hints is None:
         stems = set(_TRIGGER_STEMS.findall(ascii_lower(text)))
     else:
-        stems = {w for _, w in hints.get("e-trigger", ())}
+        hits = hints.get("e-trigger")
+        if not hits:
+            return []
+        stems = {w for _, w in hits}
     if not stems:
         return []
     low = ascii_lower(text)
@@ -543,8 +554,10 @@ def find_triggers(s: Sentence, hints: SentenceHints | None = None) -> list[Trigg
     if any("used to" in low[a:b] or "whenever" in low[a:b] for a, b in blocked):
         return []
     found: dict[str, Trigger] = {}
-    for keys, when, pattern, starts, layer, sub in TRIGGERS:
-        if keys.isdisjoint(stems) or (when is not None and not when(low)):
+    # the triggers that the stems open, in the order of TRIGGERS
+    for i in sorted({i for w in stems for i in _TRIGGERS_OF.get(w, ())}):
+        _, when, pattern, starts, layer, sub = TRIGGERS[i]
+        if when is not None and not when(low):
             continue
         found_at = (
             pattern.finditer(low) if starts is None else finditer_at_starts(pattern, starts, low)
