@@ -273,6 +273,24 @@ _PLANNED = _lc(
 )
 _CLAUSE_BREAK = re.compile(r"[;:]|\s[—–]\s|,\s+(?:but|while|whereas)\b")
 
+
+def _clause_start(text: str, end: int) -> int:
+    """Where the clause that runs to ``end`` starts: after the last clause break before
+    ``end`` (a break of :data:`_CLAUSE_BREAK` found by ``finditer(text, 0, end)``)."""
+    start = 0
+    # most sentences hold no break: every break holds ";", ":", a dash, or "," and a conjunction
+    if (
+        ";" in text
+        or ":" in text
+        or "—" in text
+        or "–" in text
+        or ("," in text and ("but" in text or "while" in text or "whereas" in text))
+    ):
+        for m in _CLAUSE_BREAK.finditer(text, 0, end):
+            start = m.end()
+    return start
+
+
 # Actors: pattern → canonical name.
 # (The second pattern, without its \b, finds where the first can start: see finditer_at_starts.)
 _ACTORS: tuple[tuple[frozenset[str], re.Pattern[str], re.Pattern[str], str], ...] = tuple(
@@ -589,12 +607,15 @@ def status_of(s: Sentence, trigger: Trigger) -> str:
     modal passive right after it ("watchtowers will be erected")."""
     text = s.text
     low = ascii_lower(text)
-    a, b = 0, trigger.start - s.start
-    for m in _CLAUSE_BREAK.finditer(text, 0, b):
-        a = m.end()
+    b = trigger.start - s.start
+    a = _clause_start(text, b)
     # the clause is low[a:b], searched in place: a cue (a word) starts at ``a`` exactly
     # when it would in the slice, since a clause break ends with or before a non-word character
-    if _PLANNED.search(low, a, b) or _PLANNED_AFTER.search(low[trigger.end - s.start :]):
+    if _PLANNED.search(low, a, b):
+        return "planned"
+    # (a cue after the trigger ends in "be")
+    e = trigger.end - s.start
+    if low.find("be", e) >= 0 and _PLANNED_AFTER.search(low[e:]):
         return "planned"
     return "reported"
 
@@ -650,9 +671,7 @@ def event_fatalities(s: Sentence, trigger: Trigger, triggers: Sequence[Trigger])
     trigger's own clause (from its clause start to the next trigger of another layer)."""
     if trigger.layer not in ("strike", "sweep"):
         return None
-    a = trigger.start - s.start
-    breaks = list(_CLAUSE_BREAK.finditer(s.text, 0, a))
-    a0 = breaks[-1].end() if breaks else 0
+    a0 = _clause_start(s.text, trigger.start - s.start)
     b = len(s.text)
     for t in triggers:
         if t.layer != trigger.layer and t.start > trigger.start:
