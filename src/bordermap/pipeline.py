@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Any
 
 from bordermap import dates, events, mentions
 from bordermap._hints import Hints
@@ -127,7 +128,7 @@ class Extractor:
             }
         )
         self._intersects: dict[tuple[str, str], bool] = {}
-        self._columns: dict[str, tuple[str | None, str | None, str]] = {}
+        self._columns: dict[str, dict[str, Any]] = {}
 
     # -- public -----------------------------------------------------------------
     def extract(self, article: Article) -> ArticleResult:
@@ -368,69 +369,97 @@ class Extractor:
         published: DateRange,
         speaker_of: dict[int, str | None],
     ) -> list[Feature]:
-        feats: list[Feature] = []
-        used: set[int] = set()
+        text, article_id = article.text, article.id
         pub = (
             published.start.isoformat()
             if published.precision == "day" and published.start
             else None
         )
+        # the fields every feature of the article shares
+        shared = {
+            "article_id": article_id,
+            "article_title": article.title,
+            "published": pub,
+            "article_outlet": article.outlet,
+            "article_url": article.url,
+        }
+        fallback, _ = _fallback(published)
+        fallback_columns = _date_columns(fallback)
+        feats: list[Feature] = []
+        used: set[int] = set()
         for n, ev in enumerate(sorted(events, key=lambda e: e.evidence[0].trigger.start), start=1):
-            event_id = f"{article.id}:e{n}"
+            event_id = f"{article_id}:e{n}"
+            date_text = ev.date_text or None
+            date_columns = _date_columns(ev.date) if date_text else fallback_columns
             for e in ev.evidence:
+                s, layer, trig = e.sentence, e.layer, e.trigger
                 for r in e.places:
-                    used.add(r.mention.start)
-                    qs = min(r.mention.start, e.sentence.start)
-                    qe = max(r.mention.end, e.sentence.end)
-                    date, date_text = (
-                        (ev.date, ev.date_text) if ev.date_text else _fallback(published)
-                    )
+                    m = r.mention
+                    used.add(m.start)
+                    qs = min(m.start, s.start)
+                    qe = max(m.end, s.end)
                     feats.append(
-                        self._feature(
-                            article,
-                            r,
-                            evidence_start=e.sentence.start,
-                            layer=e.layer,
-                            status=e.status,
-                            event_id=event_id,
-                            quote_start=qs,
-                            quote_end=qe,
-                            speaker=e.speaker,
-                            actor=ev.actor,
-                            fatalities=e.fatalities,
-                            date=date,
-                            date_text=date_text,
-                            published=pub,
-                            geo_reason=f"{e.geo_rule}: {r.reason}",
-                            trigger=e.trigger.text,
-                            sub_event_type=e.trigger.sub_event_type,
+                        feature_from_fields(
+                            {
+                                # one feature per (layer, evidence sentence, mention): stable
+                                "feature_id": f"{article_id}:{layer}:{s.start}:{m.start}",
+                                "layer": layer,
+                                "event_id": event_id,
+                                "status": e.status,
+                                "mention": m.text,
+                                "mention_start": m.start,
+                                "mention_end": m.end,
+                                "quote": text[qs:qe],
+                                "quote_start": qs,
+                                "quote_end": qe,
+                                "speaker": e.speaker,
+                                "actor": ev.actor,
+                                "fatalities": e.fatalities,
+                                "date_start": date_columns[0],
+                                "date_end": date_columns[1],
+                                "date_precision": date_columns[2],
+                                "geo_reason": f"{e.geo_rule}: {r.reason}",
+                                "trigger": trig.text,
+                                "sub_event_type": trig.sub_event_type,
+                                "date_text": date_text,
+                                **shared,
+                                **self._place_fields(r.place),
+                            }
                         )
                     )
         for r in resolved:
-            if r.mention.start in used:
+            m = r.mention
+            if m.start in used:
                 continue
-            s = sentences[r.mention.sentence]
+            s = sentences[m.sentence]
             d = dates.get(s.index)
-            date, date_text = (d.value, d.text) if d else _fallback(published)
+            date_columns = _date_columns(d.value) if d else fallback_columns
             feats.append(
-                self._feature(
-                    article,
-                    r,
-                    evidence_start=s.start,
-                    layer="place",
-                    status="reported",
-                    event_id=None,
-                    quote_start=s.start,
-                    quote_end=s.end,
-                    speaker=speaker_of.get(s.index),
-                    actor=None,
-                    fatalities=None,
-                    date=date,
-                    date_text=date_text,
-                    published=pub,
-                    geo_reason=f"mention: {r.reason}",
-                    trigger=None,
-                    sub_event_type=None,
+                feature_from_fields(
+                    {
+                        "feature_id": f"{article_id}:place:{s.start}:{m.start}",
+                        "layer": "place",
+                        "event_id": None,
+                        "status": "reported",
+                        "mention": m.text,
+                        "mention_start": m.start,
+                        "mention_end": m.end,
+                        "quote": text[s.start : s.end],
+                        "quote_start": s.start,
+                        "quote_end": s.end,
+                        "speaker": speaker_of.get(s.index),
+                        "actor": None,
+                        "fatalities": None,
+                        "date_start": date_columns[0],
+                        "date_end": date_columns[1],
+                        "date_precision": date_columns[2],
+                        "geo_reason": f"mention: {r.reason}",
+                        "trigger": None,
+                        "sub_event_type": None,
+                        "date_text": d.text if d else None,
+                        **shared,
+                        **self._place_fields(r.place),
+                    }
                 )
             )
         feats.sort(key=lambda f: (f.quote_start, f.mention_start, f.layer))
@@ -439,88 +468,25 @@ class Extractor:
             unique.setdefault(f.feature_id, f)
         return list(unique.values())
 
-    def _place_columns(self, place: Place) -> tuple[str | None, str | None, str]:
-        """``admin1``, ``country`` and ``geo_precision`` of a place (cached per place)."""
+    def _place_fields(self, place: Place) -> dict[str, Any]:
+        """The fields a feature takes from its place (cached per place)."""
         cols = self._columns.get(place.id)
         if cols is None:
             gaz = self.gazetteer.places
-            admin1 = (
-                place.name
-                if place.kind == "governorate"
-                else (gaz[place.governorate].name if place.governorate in gaz else None)
-            )
-            country = (
-                place.name
-                if place.kind == "country"
-                else (gaz[place.country].name if place.country in gaz else None)
-            )
-            cols = self._columns[place.id] = (
-                admin1,
-                country,
-                GEO_PRECISION.get(place.kind, "region"),
-            )
-        return cols
-
-    def _feature(
-        self,
-        article: Article,
-        r: Resolved,
-        *,
-        evidence_start: int,
-        layer: str,
-        status: str,
-        event_id: str | None,
-        quote_start: int,
-        quote_end: int,
-        speaker: str | None,
-        actor: str | None,
-        fatalities: int | None,
-        date: DateRange,
-        date_text: str | None,
-        published: str | None,
-        geo_reason: str,
-        trigger: str | None,
-        sub_event_type: str | None,
-    ) -> Feature:
-        place, m = r.place, r.mention
-        admin1, country, geo_precision = self._place_columns(place)
-        return feature_from_fields(
-            {
-                # one feature per (layer, evidence sentence, mention): stable across runs
-                "feature_id": f"{article.id}:{layer}:{evidence_start}:{m.start}",
-                "layer": layer,
-                "event_id": event_id,
-                "status": status,
-                "article_id": article.id,
-                "article_title": article.title,
-                "published": published,
+            cols = self._columns[place.id] = {
                 "place_id": place.id,
                 "place_name": place.name,
-                "mention": m.text,
-                "mention_start": m.start,
-                "mention_end": m.end,
-                "quote": article.text[quote_start:quote_end],
-                "quote_start": quote_start,
-                "quote_end": quote_end,
-                "speaker": speaker,
-                "actor": actor,
-                "fatalities": fatalities,
-                "date_start": date.start.isoformat() if date.start else None,
-                "date_end": date.end.isoformat() if date.end else None,
-                "date_precision": date.precision,
-                "geo_precision": geo_precision,
-                "geometry": place.geometry,
                 "place_kind": place.kind,
-                "geo_reason": geo_reason,
-                "trigger": trigger,
-                "sub_event_type": sub_event_type,
-                "date_text": date_text,
-                "admin1": admin1,
-                "country": country,
-                "article_outlet": article.outlet,
-                "article_url": article.url,
+                "geometry": place.geometry,
+                "geo_precision": GEO_PRECISION.get(place.kind, "region"),
+                "admin1": place.name
+                if place.kind == "governorate"
+                else (gaz[place.governorate].name if place.governorate in gaz else None),
+                "country": place.name
+                if place.kind == "country"
+                else (gaz[place.country].name if place.country in gaz else None),
             }
-        )
+        return cols
 
 
 def _sentence_date(s: Sentence, published: DateRange) -> DateMention | None:
@@ -537,6 +503,15 @@ def _sentence_date(s: Sentence, published: DateRange) -> DateMention | None:
             return replace(d, value=DateRange(d.value.start, end, "approximate"))
         return d
     return None
+
+
+def _date_columns(date: DateRange) -> tuple[str | None, str | None, str]:
+    """``date_start``, ``date_end`` and ``date_precision`` of a feature dated ``date``."""
+    return (
+        date.start.isoformat() if date.start else None,
+        date.end.isoformat() if date.end else None,
+        date.precision,
+    )
 
 
 def _fallback(published: DateRange) -> tuple[DateRange, str | None]:
