@@ -285,6 +285,17 @@ class Gazetteer:
             key: ids for key, ids in self.alias_index.items() if len(ids) > 1
         }
         self._admin: tuple[list[Place], np.ndarray] | None = None
+        self._lonlat: dict[str, tuple[float, float]] = {}
+
+    def lonlat(self, place_id: str) -> tuple[float, float]:
+        """A place's position as (lon, lat): the point itself, or the centroid of an area
+        or line (computed once per place)."""
+        point = self._lonlat.get(place_id)
+        if point is None:
+            geom = self.places[place_id].geometry
+            c = geom if geom.geom_type == "Point" else geom.centroid
+            point = self._lonlat[place_id] = (c.x, c.y)
+        return point
 
     def __getitem__(self, place_id: str) -> Place:
         return self.places[place_id]

@@ -49,11 +49,6 @@ class Resolved:
     reason: str
 
 
-def _point(place: Place) -> tuple[float, float]:
-    c = place.geometry.centroid if place.geometry.geom_type != "Point" else place.geometry
-    return (c.x, c.y)
-
-
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Equirectangular distance, plenty for 'is it near'."""
     x = math.radians(b[0] - a[0]) * math.cos(math.radians((a[1] + b[1]) / 2))
@@ -65,6 +60,7 @@ class _Context:
     """What an article's unambiguous mentions say about where it is."""
 
     def __init__(self, gazetteer: Gazetteer, mentions: Sequence[Mention]) -> None:
+        self.gazetteer = gazetteer
         self.countries: Counter[str] = Counter()
         self.governorates: Counter[str] = Counter()
         self.points: list[tuple[float, float]] = []
@@ -83,7 +79,7 @@ class _Context:
             elif place.governorate:
                 self.governorates[place.governorate] += 1
             if place.kind in ("town", "crossing"):
-                self.points.append(_point(place))
+                self.points.append(gazetteer.lonlat(place.id))
 
     def score(self, place: Place) -> tuple[float, str]:
         country = place.id if place.kind == "country" else place.country
@@ -96,7 +92,7 @@ class _Context:
         if gov and self.governorates[gov]:
             parts.append((2.0 * self.governorates[gov], f"the article names {gov} or places in it"))
         if self.points and place.kind in ("town", "crossing"):
-            here = _point(place)
+            here = self.gazetteer.lonlat(place.id)
             near = sum(1 for p in self.points if _km(here, p) < 150.0)
             if near:
                 parts.append(
