@@ -9,7 +9,6 @@ keywords. Keywords are *gates*: a stage must give the same result with or withou
 
 from __future__ import annotations
 
-import bisect
 import re
 import string
 import sys
@@ -57,17 +56,26 @@ class Hints:
         self._automaton.make_automaton()
 
     def scan(self, text: str, spans: Sequence[tuple[int, int]]) -> list[SentenceHints]:
-        """Keyword hits per span (sentence), in the order of ``spans`` (sorted by start)."""
-        starts = [a for a, _ in spans]
+        """Keyword hits per span (sentence), in the order of ``spans`` (sorted by start,
+        not overlapping). A hit counts for the span that holds all of it."""
         out: list[SentenceHints] = [{} for _ in spans]
+        ends = [b for _, b in spans]
+        i, last = 0, len(spans)
+        # hits come by their end offsets, in order: follow the span that can hold the end
         for end, (n, cats, word) in self._automaton.iter(ascii_lower(text)):
+            while i < last and ends[i] <= end:
+                i += 1
+            if i == last:
+                break
             a = end - n + 1
-            i = bisect.bisect_right(starts, a) - 1
-            if i < 0 or end >= spans[i][1]:
+            if a < spans[i][0]:
                 continue
-            hits = out[i]
+            hits, hit = out[i], (a, word)
             for c in cats:
-                hits.setdefault(c, []).append((a, word))
+                if c in hits:
+                    hits[c].append(hit)
+                else:
+                    hits[c] = [hit]
         return out
 
 
