@@ -34,6 +34,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import ahocorasick
 
@@ -369,6 +370,10 @@ def _key_finder(words: Sequence[str]) -> ahocorasick.Automaton:
 
 
 _ACTOR_KEY_FINDER = _key_finder(_ACTOR_KEY_WORDS)
+# key -> the indices in _ACTORS of the patterns it opens
+_ACTORS_OF: dict[str, tuple[int, ...]] = {
+    key: tuple(i for i, (keys, *_) in enumerate(_ACTORS) if key in keys) for key in _ACTOR_KEY_WORDS
+}
 _BY_ACTOR = re.compile(r"\bby\s+(?:the\s+)?$")
 
 _NUMBER_WORDS = {
@@ -541,6 +546,12 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
 }
 
 
+@lru_cache(maxsize=1024)
+def _patterns_of(stems: frozenset[str]) -> tuple[_TriggerSpec, ...]:
+    """The trigger patterns that ``stems`` open, in the order of :data:`TRIGGERS`."""
+    return tuple(TRIGGERS[i] for i in sorted({i for w in stems for i in _TRIGGERS_OF.get(w, ())}))
+
+
 def find_triggers(s: Sentence, hints: SentenceHints | None = None) -> list[Trigger]:
     """Event triggers in one sentence, earliest first, one per layer.
 
@@ -549,15 +560,16 @@ def find_triggers(s: Sentence, hints: SentenceHints | None = None) -> list[Trigg
     """
     text = s.text
     if hints is None:
-        stems = set(_TRIGGER_STEMS.findall(ascii_lower(text)))
+        low = ascii_lower(text)
+        stems = frozenset(_TRIGGER_STEMS.findall(low))
+        if not stems:
+            return []
     else:
         hits = hints.get("e-trigger")
         if not hits:
             return []
-        stems = {w for _, w in hits}
-    if not stems:
-        return []
-    low = ascii_lower(text)
+        stems = frozenset([w for _, w in hits])
+        low = ascii_lower(text)
     # _NOT_EVENT is looked for where "strike", "used to", "whenever" or "swept" is (a gate
     # that passes over "used  to"), and it matches only where "strike" starts a word or
     # "used" is
@@ -572,25 +584,26 @@ def find_triggers(s: Sentence, hints: SentenceHints | None = None) -> list[Trigg
     if any("used to" in low[a:b] or "whenever" in low[a:b] for a, b in blocked):
         return []
     found: dict[str, Trigger] = {}
-    # the triggers that the stems open, in the order of TRIGGERS
-    for i in sorted({i for w in stems for i in _TRIGGERS_OF.get(w, ())}):
-        _, when, pattern, starts, layer, sub = TRIGGERS[i]
+    for _, when, pattern, starts, layer, sub in _patterns_of(stems):
         if when is not None and not when(low):
             continue
+        # only a match that starts before the layer's trigger so far can replace it
+        prev = found.get(layer)
+        before = len(low) if prev is None else prev.start - s.start
         found_at = (
             pattern.finditer(low) if starts is None else finditer_at_starts(pattern, starts, low)
         )
         for m in found_at:
-            a, b = m.start(), m.end()
+            a, b = m.span()
+            if a >= before:
+                break
             if blocked and any(x <= a < y or x < b <= y for x, y in blocked):
                 continue
             # a descriptor ("a member of the border patrol") needs an "of" before the trigger
             a0 = max(0, a - 60)
             if low.find("of", a0, a) >= 0 and _DESCRIPTOR.search(low, a0, a):
                 continue
-            prev = found.get(layer)
-            if prev is None or s.start + a < prev.start:
-                found[layer] = Trigger(s.start + a, s.start + b, text[a:b], layer, sub)
+            found[layer] = Trigger(s.start + a, s.start + b, text[a:b], layer, sub)
             break
     return sorted(found.values(), key=lambda t: t.start)
 
@@ -620,34 +633,47 @@ def status_of(s: Sentence, trigger: Trigger) -> str:
     return "reported"
 
 
-def actor_of(s: Sentence, trigger: Trigger) -> str | None:
-    """The actor named nearest before the trigger, else one named "by" after it."""
-    text = s.text
-    t0 = trigger.start - s.start
-    best: tuple[int, str] | None = None
-    after: tuple[int, str] | None = None
-    present: set[str] = set()
+@lru_cache(maxsize=64)
+def _actors_in(text: str) -> tuple[tuple[int, int, str, bool], ...]:
+    """The actors a sentence names: (start, end, name, whether "by" comes right before),
+    in the order of :data:`_ACTORS`, then of start. (Cached: a sentence with several
+    triggers is asked once for each.)"""
+    opened: set[int] = set()
     for end, key in _ACTOR_KEY_FINDER.iter(text):
         # a key counts where it is a whole word: where _ACTOR_KEYS matches just it
         a = end + 1 - len(key)
         m = _ACTOR_KEYS.match(text, a)
         if m is not None and m.end() == end + 1:
-            present.add(key)
-    for keys, pattern, starts, name in _ACTORS:
-        # (ISIS is taken as the actor of strikes only)
-        if keys.isdisjoint(present) or (name == "ISIS" and trigger.layer != "strike"):
-            continue
+            opened.update(_ACTORS_OF[key])
+    found = []
+    for i in sorted(opened):
+        _, pattern, starts, name = _ACTORS[i]
         for m in finditer_at_starts(pattern, starts, text):
-            if m.start() < t0:
-                d = t0 - m.end()
-                if name == "ISIS":
-                    continue  # ISIS before a strike is its target's owner, not the actor
-                if best is None or d < best[0]:
-                    best = (d, name)
-            elif _BY_ACTOR.search(text[max(0, m.start() - 12) : m.start()]):
-                d = m.start() - t0
-                if after is None or d < after[0]:
-                    after = (d, name)
+            a = m.start()
+            by = _BY_ACTOR.search(text[max(0, a - 12) : a]) is not None
+            found.append((a, m.end(), name, by))
+    return tuple(found)
+
+
+def actor_of(s: Sentence, trigger: Trigger) -> str | None:
+    """The actor named nearest before the trigger, else one named "by" after it."""
+    t0 = trigger.start - s.start
+    best: tuple[int, str] | None = None
+    after: tuple[int, str] | None = None
+    strike = trigger.layer == "strike"
+    for a, b, name, by in _actors_in(s.text):
+        if name == "ISIS" and not strike:
+            continue  # ISIS is taken as the actor of strikes only
+        if a < t0:
+            if name == "ISIS":
+                continue  # ISIS before a strike is its target's owner, not the actor
+            d = t0 - b
+            if best is None or d < best[0]:
+                best = (d, name)
+        elif by:
+            d = a - t0
+            if after is None or d < after[0]:
+                after = (d, name)
     if after is not None and (best is None or after[0] < 80):
         return after[1]
     return best[1] if best else None
@@ -686,30 +712,29 @@ class SpeakerTracker:
     def __init__(self, is_place: Callable[[str], bool] | None = None) -> None:
         self.last: str | None = None
         self.known: list[str] = []
+        self._by_surname: dict[str, str] = {}
         self._is_place = is_place or (lambda name: False)
 
     def _canonical(self, name: str) -> str | None:
-        words = name.replace("\u00a0", " ").split()
-        while words and words[0].rstrip(".") in _TITLE_WORDS:
-            words = words[1:]
-        if not words:
+        person = _person(name)
+        if person is None:
             return None
-        name = " ".join(words)
-        if _NOT_PERSON.search(name) or self._is_place(name):
+        name, surname = person
+        if self._is_place(name):
             return None
-        if len(words) == 1 or (len(words) == 2 and words[0].lower() in ("al", "el")):
-            surname = words[-1].lower().removeprefix("al-").removeprefix("el-")
-            for full in reversed(self.known):
-                last = full.split()[-1].lower().removeprefix("al-").removeprefix("el-")
-                if last == surname:
-                    return full
-            if len(words) == 1 and not name.lower().startswith(("al-", "el-")):
+        if surname is not None:
+            full = self._by_surname.get(surname)
+            if full is not None:
+                return full
+            if " " not in name and not name.lower().startswith(("al-", "el-")):
                 return None  # a lone first word is too weak to be a speaker
         return name
 
     def _remember(self, name: str) -> str:
         if name not in self.known:
             self.known.append(name)
+            # the latest known name with a surname is the one a lone surname refers to
+            self._by_surname[_surname(name)] = name
         self.last = name
         return name
 
@@ -736,7 +761,10 @@ class SpeakerTracker:
         )
         for m in tails:
             # the speaker stands before the first comma: "said Abu Omar, a trader in al-Qaim"
-            names = list(finditer_at_starts(_NAME_RE, _NAME_START, m.group("tail").split(",")[0]))
+            tail = m.group("tail").partition(",")[0]
+            if _NAME_START.search(tail) is None:
+                continue  # (where a name can start: see finditer_at_starts)
+            names = list(finditer_at_starts(_NAME_RE, _NAME_START, tail))
             for cand in reversed(names):
                 name = self._canonical(cand.group())
                 if name:
@@ -752,6 +780,29 @@ class SpeakerTracker:
         ):
             return self.last
         return None
+
+
+def _surname(name: str) -> str:
+    """The last word of a name, lower-cased, without "al-" or "el-"."""
+    return name.split()[-1].lower().removeprefix("al-").removeprefix("el-")
+
+
+@lru_cache(maxsize=4096)
+def _person(name: str) -> tuple[str, str | None] | None:
+    """A name read as a speaker's: without its titles, and the surname by which to look
+    for a known speaker when the name is a lone word ("Rasul", "al-Obeidi") or "al"/"el"
+    and a word; None when it names no person (an organisation, a city, a pronoun)."""
+    words = name.replace("\u00a0", " ").split()
+    while words and words[0].rstrip(".") in _TITLE_WORDS:
+        words = words[1:]
+    if not words:
+        return None
+    name = " ".join(words)
+    if _NOT_PERSON.search(name):
+        return None
+    if len(words) == 1 or (len(words) == 2 and words[0].lower() in ("al", "el")):
+        return name, _surname(name)
+    return name, None
 
 
 def _verb_hits(hints: SentenceHints, offset: int) -> list[tuple[int, str]]:
