@@ -938,16 +938,19 @@ def link_places(
     possessives ("Iraq's forces") are not linked. A cross-border phrase is taken when
     no named place more specific than a country is linked.
     """
+    text = s.text
     named: list[Resolved] = []
     cross: list[Resolved] = []
     for r in places:
         m = r.mention
         if attribution_start is not None and m.start >= attribution_start:
             continue
-        tail = s.text[m.end - s.start : m.end - s.start + 2]
-        if tail in ("'s", "’s"):
+        if text.startswith(("'s", "’s"), m.end - s.start):
             continue
-        (cross if m.kind == "cross-border" else named).append(r)
+        if m.kind == "cross-border":
+            cross.append(r)
+        elif _linked(s, trigger, r):
+            named.append(r)
 
     def rank(r: Resolved) -> tuple[int, int, int, int]:
         m = r.mention
@@ -955,11 +958,14 @@ def link_places(
         dist = m.start - trigger.end if after == 0 else trigger.start - m.end
         return (0 if r.place.kind != "country" else 1, after, dist, _SPECIFIC.get(r.place.kind, 4))
 
-    named = [r for r in named if _linked(s, trigger, r)]
     if named:
-        named.sort(key=rank)
+        # (a lone place needs no ranking, and has no places coordinated with it)
+        if len(named) > 1:
+            named.sort(key=rank)
         best = named[0]
         if best.place.kind != "country" or not cross:
+            if len(named) == 1:
+                return (best,), "same-sentence"
             chosen = [best]
             # coordinated places of the same kind: "on Hajin and Baghuz"
             ordered = sorted(named, key=lambda r: r.mention.start)
@@ -974,17 +980,37 @@ def link_places(
                     break
             return tuple(chosen), "same-sentence"
     if cross:
-        cross.sort(key=rank)
+        if len(cross) > 1:
+            cross.sort(key=rank)
         return (cross[0],), "cross-border-phrase"
     return (), ""
 
 
+_LOCATIVE_WORDS = (
+    "on|in|at|near|around|inside|across|along|into|over|outside|against|targeting|"
+    "throughout|toward|towards|between|within|from|by|and|to"
+)
+_LOCATIVE_AREAS = (
+    "north|south|east|west|northeast|northwest|southeast|southwest|outskirts|edge|edges|"
+    "countryside|suburbs|town|city|village|province|area|areas|desert|district|region|vicinity"
+)
 _LOCATIVE = _lc(
-    r"(?:\b(?:on|in|at|near|around|inside|across|along|into|over|outside|against|targeting|"
-    r"throughout|toward|towards|between|within|from|by|and|to|(?:north|south|east|west|northeast|"
-    r"northwest|southeast|southwest|outskirts|edge|edges|countryside|suburbs|town|city|village|"
-    r"province|area|areas|desert|district|region|vicinity)\s+of)|,)"
+    r"(?:\b(?:" + _LOCATIVE_WORDS + r"|(?:" + _LOCATIVE_AREAS + r")\s+of)|,)"
     r"[\s\u00a0]+(?:the[\s\u00a0]+)?(?:(?:[\w-]+|\d+)[\s\u00a0]+){0,2}?$"
+)
+# _LOCATIVE read backwards: it matches " " + gap, ending at its end, exactly when this
+# matches the reversed gap at its start. Its parts come in reverse order, each reversed:
+# up to two words ([\w-]+ holds \d+) after spaces, "the", spaces, and the comma or the
+# locative word spelled backwards, with the \b that came before it now after it (the same
+# test either way round; after the gap's end it finds no word character, as before the
+# " " it had). ($ also matches before a final newline, but the spaces before it take that.)
+_LOCATIVE_REVERSED = _lc(
+    r"(?:[\s\u00a0]+[\w-]+){0,2}(?:[\s\u00a0]+eht)?[\s\u00a0]+"
+    r"(?:,|(?:"
+    + "|".join(w[::-1] for w in _LOCATIVE_WORDS.split("|"))
+    + r"|fo\s+(?:"
+    + "|".join(w[::-1] for w in _LOCATIVE_AREAS.split("|"))
+    + r"))\b)"
 )
 
 
@@ -1002,7 +1028,11 @@ def _linked(s: Sentence, trigger: Trigger, r: Resolved) -> bool:
         return len(gap) <= 80 and ";" not in gap
     if m.start >= trigger.end:
         gap = s.text[trigger.end - s.start : m.start - s.start]
-        return len(gap) <= 80 and ";" not in gap and bool(_LOCATIVE.search(" " + ascii_lower(gap)))
+        return (
+            len(gap) <= 80
+            and ";" not in gap
+            and _LOCATIVE_REVERSED.match(ascii_lower(gap)[::-1]) is not None
+        )
     gap = s.text[m.end - s.start : trigger.start - s.start]
     return len(gap) <= 40 and ";" not in gap
 
