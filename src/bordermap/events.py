@@ -35,6 +35,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 import ahocorasick
 
@@ -74,7 +75,13 @@ def _lc(pattern: str) -> re.Pattern[str]:
 # A further test of a trigger pattern's gate, on the lower-cased sentence.
 _Gate = Callable[[str], bool]
 _TriggerSpec = tuple[
-    frozenset[str], _Gate | None, re.Pattern[str], re.Pattern[str] | None, str, str
+    frozenset[str],
+    tuple[str, ...],
+    _Gate | None,
+    re.Pattern[str],
+    re.Pattern[str] | None,
+    str,
+    str,
 ]
 
 
@@ -85,11 +92,13 @@ def _t(
     sub: str,
     *,
     scan: bool = False,
+    any_of: tuple[str, ...] = (),
     when: _Gate | None = None,
 ) -> _TriggerSpec:
     """A trigger pattern (for lower-cased text), run only on sentences that hold one of
-    the stems ``keys`` (stems of :data:`_TRIGGER_STEMS`) and, if given, pass ``when``
-    (a test that every lower-cased sentence the pattern matches passes).
+    the stems ``keys`` (stems of :data:`_TRIGGER_STEMS`) and, if given, one of the words
+    ``any_of`` and pass ``when`` (tests that every lower-cased sentence the pattern
+    matches passes).
 
     With ``scan``, the pattern is tried only where it matches without its ``\\b``
     assertions (see :func:`~bordermap._hints.finditer_at_starts`): worth it when that
@@ -102,7 +111,7 @@ def _t(
         if re.search(r"\(\?<?!.*\\b", pattern):
             raise ValueError(f"\\b after a negative lookaround in {pattern!r}")
         starts = _lc(pattern.replace(r"\b", ""))
-    return frozenset(keys.split()), when, _lc(pattern), starts, layer, sub
+    return frozenset(keys.split()), any_of, when, _lc(pattern), starts, layer, sub
 
 
 _STRIKE_WORD = re.compile(r"\bstrike")
@@ -117,19 +126,6 @@ def _strike_word(low: str) -> bool:
     )
 
 
-def _any_of(*words: str) -> _Gate:
-    """A gate: the lower-cased sentence holds one of ``words``."""
-
-    def holds(low: str) -> bool:
-        # a loop, faster than any() over a generator
-        for w in words:  # noqa: SIM110
-            if w in low:
-                return True
-        return False
-
-    return holds
-
-
 def _searches(low: str) -> bool:
     """The gate of the search-and-clearance pattern: its words, or an "operation" that
     "security" or "military" can precede."""
@@ -141,7 +137,7 @@ def _searches(low: str) -> bool:
 AIR = "Air/drone strike"
 SHELLING = "Shelling/artillery/missile attack"
 TRIGGERS: tuple[_TriggerSpec, ...] = (
-    _t("strike", r"\bdrone" + r"[\s-]?strikes?\b", "strike", AIR, scan=True, when=_any_of("drone")),
+    _t("strike", r"\bdrone" + r"[\s-]?strikes?\b", "strike", AIR, scan=True, any_of=("drone",)),
     _t(
         "artiller missile rocket mortar",
         r"\b(?:artillery|missile|rocket|mortar)(?:[\s-]?(?:strikes?|fire|attacks?|barrages?))?\b",
@@ -154,7 +150,7 @@ TRIGGERS: tuple[_TriggerSpec, ...] = (
         "strike",
         AIR,
         scan=True,
-        when=_any_of("air", "aerial"),
+        any_of=("air", "aerial"),
     ),
     _t("bomb", r"\b(?:bomb(?:ed|ing|ings)|bombard(?:ed|ing|ment|ments))\b", "strike", AIR),
     _t("shell", r"\bshell(?:ed|ing)\b", "strike", SHELLING),
@@ -166,7 +162,7 @@ TRIGGERS: tuple[_TriggerSpec, ...] = (
         "strike",
         AIR,
         scan=True,
-        when=_any_of("by"),
+        any_of=("by",),
     ),
     _t(
         "strike hit struck target bomb raid attack destroy kill pound",
@@ -175,7 +171,7 @@ TRIGGERS: tuple[_TriggerSpec, ...] = (
         "strike",
         AIR,
         scan=True,
-        when=_any_of("jets", "warplanes", "aircraft", "drone", "f-16", "helicopters"),
+        any_of=("jets", "warplanes", "aircraft", "drone", "f-16", "helicopters"),
     ),
     _t(
         "strike",
@@ -230,7 +226,7 @@ TRIGGERS: tuple[_TriggerSpec, ...] = (
         "outpost",
         "Security measures",
         scan=True,
-        when=_any_of("enhanc", "tighten", "strengthen", "bolster", "reinforc", "beef", "step"),
+        any_of=("enhanc", "tighten", "strengthen", "bolster", "reinforc", "beef", "step"),
     ),
     _t("sweep", r"\bsweep(?:s|ing)?\b", "sweep", "Sweep", scan=True),
     _t(
@@ -546,6 +542,9 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
 }
 
 
+_word_of = itemgetter(1)
+
+
 @lru_cache(maxsize=1024)
 def _patterns_of(stems: frozenset[str]) -> tuple[_TriggerSpec, ...]:
     """The trigger patterns that ``stems`` open, in the order of :data:`TRIGGERS`."""
@@ -568,7 +567,7 @@ def find_triggers(s: Sentence, hints: SentenceHints | None = None) -> list[Trigg
         hits = hints.get("e-trigger")
         if not hits:
             return []
-        stems = frozenset([w for _, w in hits])
+        stems = frozenset(map(_word_of, hits))
         low = ascii_lower(text)
     # _NOT_EVENT is looked for where "strike", "used to", "whenever" or "swept" is (a gate
     # that passes over "used  to"), and it matches only where "strike" starts a word or
@@ -581,10 +580,16 @@ def find_triggers(s: Sentence, hints: SentenceHints | None = None) -> list[Trigg
         or ("strike" in low and ("used" in low or _strike_word(low)))
         else []
     )
-    if any("used to" in low[a:b] or "whenever" in low[a:b] for a, b in blocked):
+    if blocked and any("used to" in low[a:b] or "whenever" in low[a:b] for a, b in blocked):
         return []
     found: dict[str, Trigger] = {}
-    for _, when, pattern, starts, layer, sub in _patterns_of(stems):
+    for _, any_of, when, pattern, starts, layer, sub in _patterns_of(stems):
+        if any_of:
+            for w in any_of:
+                if w in low:
+                    break
+            else:
+                continue
         if when is not None and not when(low):
             continue
         # only a match that starts before the layer's trigger so far can replace it
@@ -605,6 +610,8 @@ def find_triggers(s: Sentence, hints: SentenceHints | None = None) -> list[Trigg
                 continue
             found[layer] = Trigger(s.start + a, s.start + b, text[a:b], layer, sub)
             break
+    if len(found) < 2:
+        return list(found.values())
     return sorted(found.values(), key=lambda t: t.start)
 
 
@@ -696,6 +703,10 @@ def event_fatalities(s: Sentence, trigger: Trigger, triggers: Sequence[Trigger])
     """Deaths reported for the event of ``trigger``: strikes and sweeps only, read from the
     trigger's own clause (from its clause start to the next trigger of another layer)."""
     if trigger.layer not in ("strike", "sweep"):
+        return None
+    # (the gate of fatalities_of, on the whole sentence first)
+    low = s.text.lower()
+    if "kill" not in low and "dead" not in low and "death" not in low:
         return None
     a0 = _clause_start(s.text, trigger.start - s.start)
     b = len(s.text)
