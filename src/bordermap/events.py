@@ -908,6 +908,15 @@ def _names_before_verbs(text: str, verbs: list[tuple[int, str]] | None) -> list[
             regions.append((v, n - r.end(), n - r.start("region")))
     if not regions:
         return []
+    if len(verbs) == 1:
+        # one verb: the first name start in its region that matches gives the one match,
+        # which runs to the verb, past every other start
+        (v, word), (_, lo, hi) = verbs[0], regions[0]
+        for c in _NAME_START.finditer(text, max(lo, v - 160, 0), hi):
+            m = _NAME_BEFORE_VERB.match(text, c.start(), v + len(word) + 1)
+            if m is not None:
+                return [m]
+        return []
     found: dict[int, re.Match[str]] = {}
     for v, word in verbs:
         a, b = max(0, v - 160), v + len(word) + 1
