@@ -1074,7 +1074,9 @@ def main_place(resolved: Sequence[Resolved]) -> tuple[Resolved, ...]:
     counts = Counter(families)
     best = max(counts, key=counts.__getitem__)
     members = [r for r, f in zip(pool, families, strict=True) if f == best]
-    # within the border family the strip stands for the whole; elsewhere the place itself
+    if best != "border":
+        return tuple(members)  # a family of one place
+    # within the border family the strip stands for the whole
     ids = Counter(r.place.id for r in members)
     top = "border:IRQ-SYR:strip" if "border:IRQ-SYR:strip" in ids else max(ids, key=ids.__getitem__)
     return tuple(r for r in members if r.place.id == top)
