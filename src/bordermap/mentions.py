@@ -28,9 +28,10 @@ unresolved.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 
 from bordermap._hints import SentenceHints, ascii_lower, finditer_at_starts
 from bordermap._records import fast_init
@@ -373,6 +374,32 @@ _CROSS_STARTS_LC = re.compile(
 )
 _INTO_IRAQ = re.compile(r"\b(?:into|inside|in|to)" + _SP + r"Iraq\b")
 
+
+def _words_back(alternatives: Iterable[str], most: int) -> re.Pattern[str]:
+    """A pattern for reversed text that reads back from a key word over up to ``most``
+    words of ``alternatives`` (regexes of literal words, ``_SP`` and ``[-–]``), each with
+    the space before it.
+
+    Every match of a phrase starts among the words it covers, or at the key word
+    itself, so a scan for starts can skip everything else (see :func:`_windowed`).
+    Alternatives are tried longest first: a longer word that wins over a shorter one
+    ends in a word character, so no phrase can start further back than it reaches.
+    """
+    words: set[str] = set()
+    for alt in alternatives:
+        for word in alt.replace(_SP, " ").split(" "):
+            words.update({word.replace("[-–]", "-"), word.replace("[-–]", "–")})
+    assert all(re.fullmatch(r"[a-z–-]+", w) for w in words), words
+    back = sorted((re.escape(w[::-1]) for w in words), key=len, reverse=True)
+    return re.compile(r"(?:[\s\u00a0]+(?:" + "|".join(back) + r")){0," + str(most) + "}")
+
+
+# Before "border": an article and up to two qualifiers, the longest of three words.
+_BORDER_BACK = _words_back(
+    [w.lower() for w in _BORDER_ARTICLES + _BORDER_QUALIFIERS],
+    1 + 2 * max(len(q.split(_SP)) for q in _BORDER_QUALIFIERS),
+)
+
 # Arabic article tokens that may precede a name ("al-Qaim", "ash-Shaddadi").
 _ARTICLE_TOKENS = frozenset({"al", "el", "ar", "as", "ash", "at", "ad", "adh", "az", "an", "ath"})
 _TOKEN = re.compile(r"[^\W_]+(?:['’ʼʿ](?![sS]\b)[^\W_]+)*")  # "Iraq's" gives "Iraq", "s"
@@ -585,6 +612,13 @@ def fold(token: str) -> str:
 
 
 # --------------------------------------------------------------------------- matcher
+def _longest_first(m: Mention) -> tuple[int, int]:
+    return (m.start - m.end, m.start)
+
+
+_start = attrgetter("start")
+
+
 class Matcher:
     """Finds mentions in sentences; built once per gazetteer.
 
@@ -647,34 +681,41 @@ class Matcher:
     ) -> tuple[list[Mention], list[Span], list[Span]]:
         """Mentions, blocked spans and unresolved places of one sentence."""
         text = s.text
-        blocked = list(self._blocked(s, hints))
-        taken = [(b.start - s.start, b.end - s.start) for b in blocked]
+        blocked = self._blocked(s, hints)
+        # spans in article offsets, like the mentions'
+        taken = [(b.start, b.end) for b in blocked]
         names, loose = self._names(s)
-        candidates = list(self._phrases(s, hints)) + names
+        candidates = self._phrases(s, hints)
+        candidates += names
         # Longest match first, then earliest start; overlaps with blocked spans lose.
-        candidates.sort(key=lambda m: (-(m.end - m.start), m.start))
+        if len(candidates) > 1:
+            candidates.sort(key=_longest_first)
         chosen: list[Mention] = []
         for m in candidates:
-            a, b = m.start - s.start, m.end - s.start
-            if any(a < e and st < b for st, e in taken):
-                continue
-            taken.append((a, b))
-            chosen.append(m)
-        chosen.sort(key=lambda m: m.start)
+            a, b = m.start, m.end
+            for st, e in taken:
+                if a < e and st < b:
+                    break
+            else:
+                taken.append((a, b))
+                chosen.append(m)
+        if len(chosen) > 1:
+            chosen.sort(key=_start)
         unresolved = (
             []
             if s.section != "body" and s.section != "caption"
-            else [
-                u
-                for u in self._unresolved(s, text, loose)
-                if not any(u.start - s.start < e and st < u.end - s.start for st, e in taken)
-            ]
+            else self._unresolved(s, text, loose)
         )
+        if unresolved and taken:
+            unresolved = [
+                u for u in unresolved if not any(u.start < e and st < u.end for st, e in taken)
+            ]
         return chosen, blocked, unresolved
 
     # -- stages -----------------------------------------------------------------
-    def _blocked(self, s: Sentence, hints: SentenceHints | None) -> Iterable[Span]:
+    def _blocked(self, s: Sentence, hints: SentenceHints | None) -> list[Span]:
         text = s.text
+        found: list[Span] = []
         if (
             _ORG_KEY.search(text)
             if hints is None
@@ -684,20 +725,28 @@ class Matcher:
             )
         ):
             for m in finditer_at_starts(_ORGS, _ORG_STARTS, text):
-                yield Span(
-                    s.start + m.start(), s.start + m.end(), m.group(), s.index, "organisation name"
+                found.append(
+                    Span(
+                        s.start + m.start(),
+                        s.start + m.end(),
+                        m.group(),
+                        s.index,
+                        "organisation name",
+                    )
                 )
         if s.section not in ("title", "heading") and (
             _OUTLET_WORD.search(text) if hints is None else "m-outlet" in hints
         ):
             for m in _OUTLET.finditer(text):
-                yield Span(
-                    s.start + m.start(), s.start + m.end(), m.group(), s.index, "outlet name"
+                found.append(
+                    Span(s.start + m.start(), s.start + m.end(), m.group(), s.index, "outlet name")
                 )
         for name in self._outlets:
             i = text.find(name)
             while i >= 0:
-                yield Span(s.start + i, s.start + i + len(name), name, s.index, "outlet name")
+                found.append(
+                    Span(s.start + i, s.start + i + len(name), name, s.index, "outlet name")
+                )
                 i = text.find(name, i + 1)
         if (
             ("azeera" in text or "azira" in text or "ezira" in text)
@@ -706,9 +755,16 @@ class Matcher:
         ):
             for m in _JAZEERA.finditer(text):
                 if self._is_network(text, m):
-                    yield Span(
-                        s.start + m.start(), s.start + m.end(), m.group(), s.index, "outlet name"
+                    found.append(
+                        Span(
+                            s.start + m.start(),
+                            s.start + m.end(),
+                            m.group(),
+                            s.index,
+                            "outlet name",
+                        )
                     )
+        return found
 
     @staticmethod
     def _is_network(text: str, m: re.Match[str]) -> bool:
@@ -720,8 +776,9 @@ class Matcher:
         # Written as the channel styles itself ("Al Jazeera"), with no region cue.
         return m.group().startswith("Al ") or m.group().startswith("Al\u00a0")
 
-    def _phrases(self, s: Sentence, hints: SentenceHints | None) -> Iterable[Mention]:
+    def _phrases(self, s: Sentence, hints: SentenceHints | None) -> list[Mention]:
         text = s.text
+        found: list[Mention] = []
         if hints is None:
             low = text.lower()
             gate = any(k in low for k in KEYWORDS["m-phrase"])
@@ -730,35 +787,33 @@ class Matcher:
             demonym = "Syrian" in text or "Iraqi" in text
         else:
             gate = "m-phrase" in hints
-            cross_at = [a - s.start for a, _ in hints.get("m-cross", ())]
-            border_at = [a - s.start for a, _ in hints.get("m-border", ())]
+            cross_at = [a - s.start for a, _ in hints.get("m-cross", ())] if gate else []
+            border_at = [a - s.start for a, _ in hints.get("m-border", ())] if gate else []
             # "Syrian side", "Iraqi territory": both words must be there
             demonym = "m-demonym" in hints and "m-demonym-noun" in hints
-        if gate:
+        if gate and (cross_at or border_at):
             low = ascii_lower(text)
             # a cross-border phrase starts at most "deep " or "on " before its key word
-            for m in _windowed(_CROSS_LC, low, cross_at, 16, 80):
+            for m in _windowed(_CROSS_LC, low, cross_at, 16, 80) if cross_at else ():
                 into = m.group("into") or ""
                 after = text[m.end() :]
                 to_iraq = into.lower() == "iraq" or (not into and _INTO_IRAQ.search(after[:80]))
                 target = IRAQI_SIDE if to_iraq else SYRIAN_SIDE
-                yield self._mention(s, m.start(), m.end(), "cross-border", (target,))
+                found.append(self._mention(s, m.start(), m.end(), "cross-border", (target,)))
             # a border phrase: two qualifiers before "border", "... the two countries share" after
-            for m in _windowed(_BORDER_LC, low, border_at, 64, 80):
+            for m in _windowed(_BORDER_LC, low, border_at, 64, 80) if border_at else ():
                 span = text[m.start() : m.end()]
                 if _CROSS_HYPHEN.search(text, max(0, m.start() - 7), m.start()):
                     continue  # "cross-border deliveries"
-                if _OTHER_BORDER.search(span) or _other_border_follows(text, m.end()):
-                    continue
+                if _OTHER_BORDER.search(span) or _OTHER_BORDER_AFTER.match(text, m.end()):
+                    continue  # "the Turkish-Syrian border", "the border with Turkey"
                 if _OTHER_BORDER_BEFORE.search(text[max(0, m.start() - 24) : m.start()]):
                     continue  # "the Turkish border"
-                if s.section not in ("title", "heading") and re.search(
-                    r"\b(?:Border|Frontier)\b", span
-                ):
+                if s.section not in ("title", "heading") and _PROPER_BORDER.search(span):
                     continue  # "the Border Ports Commission": part of a proper name
                 if _APPOSITIVE_TOWN.search(span) and text[: m.start()].rstrip().endswith(","):
                     continue  # "Husaybah, the Iraqi border town": describes a named town
-                yield self._mention(s, m.start(), m.end(), "border", (STRIP,))
+                found.append(self._mention(s, m.start(), m.end(), "border", (STRIP,)))
         if demonym:
             for m in finditer_at_starts(_DEMONYM, _DEMONYM_STARTS, text):
                 if m.group("side"):
@@ -767,10 +822,12 @@ class Matcher:
                     target = SYRIAN_SIDE
                 else:
                     target = IRAQ
-                yield self._mention(s, m.start(), m.end(), "demonym", (target,))
+                found.append(self._mention(s, m.start(), m.end(), "demonym", (target,)))
+        return found
 
     def _mention(self, s: Sentence, a: int, b: int, kind: str, ids: tuple[str, ...]) -> Mention:
-        ids = tuple(i for i in ids if i in self._has) or ids
+        if len(ids) > 1:
+            ids = tuple(i for i in ids if i in self._has) or ids
         span = s.text[a:b]
         # a phrase has one candidate, so its key only needs to tell phrases apart
         return Mention(s.start + a, s.start + b, span, s.index, kind, ids, span.lower())
@@ -835,9 +892,14 @@ class Matcher:
                 loose.append(a)
         return found, loose
 
-    def _unresolved(self, s: Sentence, text: str, loose: Sequence[int]) -> Iterable[Span]:
+    def _unresolved(self, s: Sentence, text: str, loose: Sequence[int]) -> list[Span]:
         """Capitalised words after "in", "near", "north of", ... that name no entry."""
+        found: list[Span] = []
         for a in loose:
+            # the last letter before it (and a space) must end a cue word or "of"
+            c = text[a - 2 : a - 1] if text[a - 1 : a] == " " else text[a - 1 : a]
+            if c not in _CUE_LAST and not c.isspace():
+                continue
             # the last two words before it (rsplit: the rest of the window is not needed)
             before = text[max(0, a - 32) : a].lower().rsplit(None, 2)
             if not before or not (
@@ -858,7 +920,10 @@ class Matcher:
                 name = name[: name.rfind(words.pop())].rstrip(" -\u00a0")
             if normalize(name) in self._index:
                 continue
-            yield Span(s.start + a, s.start + a + len(name), name, s.index, "not in the gazetteer")
+            found.append(
+                Span(s.start + a, s.start + a + len(name), name, s.index, "not in the gazetteer")
+            )
+        return found
 
 
 _CAP = re.compile(r"[A-Z\u00c0-\u024f\u0600-\u06ff][^\W_]*(?:['’ʼʿ](?![sS]\b)[^\W_]+)*")
@@ -899,6 +964,8 @@ _CUES_OF = frozenset(
         "edges",
     }
 )
+# The letters a cue word (or "of") ends with, in either case.
+_CUE_LAST = frozenset(c for w in (*_CUES, "of") for c in (w[-1], w[-1].upper()))
 _RUN = re.compile(
     r"(?:(?:al|el|ash|as|ad|ar|at|az|an)-)?[A-Z][\w'’]+(?:[-\s\u00a0]+(?:(?:al|el|ash|as|ad|ar|at|az|an|"
     r"bin|ibn|abu|Abu)[-\s\u00a0]+)?[A-Z][\w'’]+){0,3}"
@@ -927,6 +994,9 @@ def _article_start(text: str, a: int) -> int:
     """Where a name at ``a`` starts with its Arabic article ("al-Qaim", "Al Qaim")."""
     if a < 3 or text[a - 1] not in _ARTICLE_JOINS:
         return a
+    # an article has two or three letters and begins with "a" or "e"
+    if text[a - 3] not in "aAeE" and (a < 4 or text[a - 4] not in "aAeE"):
+        return a
     j = a - 2
     while j >= 0 and j >= a - 5 and text[j].isalpha():
         j -= 1
@@ -951,9 +1021,10 @@ def _part_of_longer_name(
     capitalised given name before a one-word name); "Iran-backed" (a compound
     adjective); "an Iraq city" (a noun used as a modifier).
     """
-    low_before = text[max(0, a - 16) : a].lower()
-    if low_before.endswith((" a ", " an ")) or low_before in ("a ", "an "):
-        return True
+    if a > 1 and text[a - 1] == " " and text[a - 2] in "aAnN":
+        low_before = text[max(0, a - 16) : a].lower()
+        if low_before.endswith((" a ", " an ")) or low_before in ("a ", "an "):
+            return True
     if text[b : b + 1] in "-‐‑" and _COMPOUND_AFTER.match(text, b + 1):
         return True
     if a > 1 and text[a - 1] in _ARTICLE_JOINS:
@@ -1072,12 +1143,13 @@ _LOOKAHEAD = 48
 
 
 def _windowed(
-    pattern: re.Pattern[str], text: str, keys_at: Iterable[int], before: int, after: int
+    pattern: re.Pattern[str], text: str, keys_at: Sequence[int], before: int, after: int
 ) -> list[re.Match[str]]:
     """Matches of ``pattern`` that lie near a key word: it runs only on windows around
     the keys' offsets (``before`` and ``after`` them: as far as a match can reach), which
     is far cheaper than a whole-text scan. Within a window, the border and cross-border
-    patterns are tried only where they can start."""
+    patterns are tried only where they can start: in the words that may stand before a
+    key word (every match holds one) and at the key word."""
     # (by identity: a dict lookup would hash the pattern, which hashes its compiled code)
     starts = (
         _BORDER_STARTS_LC
@@ -1086,14 +1158,28 @@ def _windowed(
         if pattern is _CROSS_LC
         else None
     )
+    zones: list[tuple[int, int]] = []
+    if pattern is _BORDER_LC:
+        # (from, to): a border phrase can start only there, read back from each key word
+        # (a cross-border phrase starts at most one short word before its key word)
+        n = len(text)
+        rev = text[::-1]
+        for k in keys_at:
+            back = _BORDER_BACK.match(rev, n - k)
+            assert back is not None  # (it matches the empty string)
+            zones.append((n - back.end(), k))
+        zones.sort()
     out: dict[tuple[int, int], re.Match[str]] = {}
     for k in keys_at:
         end = min(len(text), k + after)
-        for found in (
+        found_in = (
             pattern.finditer(text, max(0, k - before), end)
             if starts is None
+            else _finditer_in_zones(pattern, starts, text, zones, max(0, k - before), end)
+            if zones
             else finditer_at_starts(pattern, starts, text, max(0, k - before), end)
-        ):
+        )
+        for found in found_in:
             m: re.Match[str] | None = found
             if end < len(text) and found.end() > end - _LOOKAHEAD:
                 # near a cut window end, where "\b" holds and a lookahead sees no text:
@@ -1109,12 +1195,40 @@ def _windowed(
     return sorted(best.values(), key=lambda m: m.start())
 
 
-def _other_border_follows(text: str, end: int) -> bool:
-    """ "the border with Turkey": a border, but not the Iraq–Syria one."""
-    return bool(
-        re.match(
-            r"[\s\u00a0]+(?:with|of)[\s\u00a0]+(?:the[\s\u00a0]+)?(?:Turkey|Jordan|Iran|"
-            r"Saudi|Kuwait|Lebanon|Israel|Kurdistan)",
-            text[end:],
-        )
-    )
+def _finditer_in_zones(
+    pattern: re.Pattern[str],
+    starts: re.Pattern[str],
+    text: str,
+    zones: list[tuple[int, int]],
+    pos: int,
+    endpos: int,
+) -> Iterator[re.Match[str]]:
+    """:func:`finditer_at_starts` for a pattern whose matches start only inside
+    ``zones`` (``(from, to)`` offsets, both included, sorted): the scan for starts
+    jumps over the text between them."""
+    scan, match = starts.search, pattern.match
+    i = 0
+    while True:
+        while i < len(zones) and zones[i][1] < pos:
+            i += 1
+        if i == len(zones):
+            return
+        pos = max(pos, zones[i][0])
+        c = scan(text, pos, endpos)
+        if c is None:
+            return
+        m = match(text, c.start(), endpos)
+        if m is None:
+            pos = c.start() + 1
+        else:
+            yield m
+            pos = m.end()
+
+
+# "the border with Turkey": a border, but not the Iraq–Syria one (matched at the border's end).
+_OTHER_BORDER_AFTER = re.compile(
+    r"[\s\u00a0]+(?:with|of)[\s\u00a0]+(?:the[\s\u00a0]+)?(?:Turkey|Jordan|Iran|"
+    r"Saudi|Kuwait|Lebanon|Israel|Kurdistan)"
+)
+# "the Border Ports Commission": a capitalised key word is part of a proper name.
+_PROPER_BORDER = re.compile(r"\b(?:Border|Frontier)\b")
