@@ -720,9 +720,8 @@ class Matcher:
             _ORG_KEY.search(text)
             if hints is None
             # the keyword pass is case-blind; organisation names are written capitalised
-            else any(
-                text.startswith(_ORG_KEY_CASE[w], a - s.start) for a, w in hints.get("m-org", ())
-            )
+            else "m-org" in hints
+            and any(text.startswith(_ORG_KEY_CASE[w], a - s.start) for a, w in hints["m-org"])
         ):
             for m in finditer_at_starts(_ORGS, _ORG_STARTS, text):
                 found.append(
