@@ -95,6 +95,16 @@ def _words(*names: str) -> str:
     )
 
 
+def _by_first_char(alternatives: Iterable[str]) -> str:
+    """``alternatives`` (regexes that each begin with a literal character) as one
+    alternation grouped by that character: ``re`` tries the branches of an alternation
+    one by one, so this is faster to reject a position with."""
+    groups: dict[str, list[str]] = {}
+    for alt in alternatives:
+        groups.setdefault(alt[0], []).append(alt[1:])
+    return "|".join(c + "(?:" + "|".join(rest) + ")" for c, rest in groups.items())
+
+
 _IRAQ_OR_SYRIA = r"(?:Iraq|Syria)"
 # Organisation and outlet names that contain place words. Case-sensitive on purpose:
 # they are proper names.
@@ -140,15 +150,17 @@ _ORG_NAMES = (
     "Al Jazeera Arabic",
     "Al Jazeera Media Network",
 )
+_ISLAMIC_STATE = r"Islamic\s+State\s+(?:of|in)\s+Iraq"
 _ORGS = re.compile(
-    r"(?:(?:the\s+)?Islamic\s+State\s+(?:of|in)\s+Iraq(?:\s+and\s+(?:the\s+Levant|al-Sham|"
+    r"(?:(?:the\s+)?" + _ISLAMIC_STATE + r"(?:\s+and\s+(?:the\s+Levant|al-Sham|"
     r"Sham|Syria|ash-Sham))?)"
     r"|(?:\b(?:" + _words(*_ORG_NAMES) + r")\b)"
 )
-# Where an _ORGS match can start: the first word of a name. (_ORGS itself begins with an
-# optional group and "\b", so ``re`` would try it in full at every position.)
+# Where an _ORGS match can start: a name without its "\b"s and optional ending. (_ORGS
+# itself begins with an optional group and "\b", so ``re`` would try it in full at every
+# position; a first word alone, such as "Iraq", is found far more often than a name.)
 _ORG_STARTS = re.compile(
-    r"the\s+Islamic|Islamic|" + "|".join(sorted({re.escape(n.split()[0]) for n in _ORG_NAMES}))
+    _by_first_char(["the\\s+" + _ISLAMIC_STATE, _ISLAMIC_STATE, *_words(*_ORG_NAMES).split("|")])
 )
 # Every name _ORGS matches holds one of these; a sentence with none skips it.
 _ORG_KEYS = (
@@ -206,7 +218,14 @@ _OUTLET_WORDS = (
 _ORG_KEY = re.compile("|".join(_ORG_KEYS))
 _ORG_KEY_CASE = {k.lower(): k for k in _ORG_KEYS}
 _OUTLET_WORD = re.compile("|".join(_OUTLET_WORDS))
-_OUTLET = re.compile(r"\b(?:[A-Z][\w'’-]+[\s\u00a0]){1,3}(?:" + "|".join(_OUTLET_WORDS) + r")\b")
+# Up to three capitalised words, then an outlet word. (The first word is written out, with
+# "(?<!\w[A-Z])" for a leading "\b": a pattern that opens with a letter class lets ``re``
+# skip to where a match can start.)
+_OUTLET = re.compile(
+    r"[A-Z](?<!\w[A-Z])[\w'’-]+[\s\u00a0](?:[A-Z][\w'’-]+[\s\u00a0]){0,2}(?:"
+    + "|".join(_OUTLET_WORDS)
+    + r")\b"
+)
 # "Al Jazeera" the TV network versus "al-Jazeera" the region.
 _JAZEERA = re.compile(r"\b(?:[Aa]l[-\s\u00a0]?|[Ee]l-)?(?:Jazeera|Jazira|Jezira)\b")
 _NETWORK_BEFORE = re.compile(
@@ -336,16 +355,6 @@ _DEMONYM_STARTS = re.compile(r"the" + _SP + r"(?:Syrian|Iraqi)|Syrian|Iraqi")
 assert not re.search(r"\\[WSDBAZ]", _BORDER.pattern + _CROSS.pattern)
 _BORDER_LC = re.compile(_BORDER.pattern.lower().replace("(?p<", "(?P<"))
 _CROSS_LC = re.compile(_CROSS.pattern.lower().replace("(?p<", "(?P<"))
-
-
-def _by_first_char(alternatives: Iterable[str]) -> str:
-    """``alternatives`` (regexes that each begin with a literal character) as one
-    alternation grouped by that character: ``re`` tries the branches of an alternation
-    one by one, so this is faster to reject a position with."""
-    groups: dict[str, list[str]] = {}
-    for alt in alternatives:
-        groups.setdefault(alt[0], []).append(alt[1:])
-    return "|".join(c + "(?:" + "|".join(rest) + ")" for c, rest in groups.items())
 
 
 # Where matches of the two patterns can start (see finditer_at_starts): unlike the
