@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
+from typing import Literal
 
 from bordermap._hints import SentenceHints, ascii_lower, finditer_at_starts
 from bordermap._records import fast_init
@@ -627,6 +628,9 @@ def _longest_first(m: Mention) -> tuple[int, int]:
 
 _start = attrgetter("start")
 
+# What Matcher._names needs of a capitalised word that begins an alias (see _word_info).
+_WordInfo = tuple[str, tuple[str, ...] | None, set[str] | None, bool | None]
+
 
 class Matcher:
     """Finds mentions in sentences; built once per gazetteer.
@@ -652,6 +656,8 @@ class Matcher:
             if len(toks) > 1:
                 self._second.setdefault(toks[0], set()).add(toks[1])
                 self._prefixes.update(" ".join(toks[:i]) for i in range(1, len(toks)))
+        # capitalised word -> what _names needs of it (see _word_info)
+        self._words: dict[str, _WordInfo | Literal[False]] = {}
         self._outlets: tuple[str, ...] = ()
         self._has = {
             pid for pid in (STRIP, SYRIAN_SIDE, IRAQI_SIDE, IRAQ, SYRIA) if pid in gazetteer
@@ -847,7 +853,8 @@ class Matcher:
         those and reads the words after them on demand.
         """
         text = s.text
-        index, maxlen, prefixes = self._index, self._maxlen, self._prefixes
+        index, prefixes = self._index, self._prefixes
+        words, word_info = self._words, self._word_info
         found: list[Mention] = []
         loose: list[int] = []
         find = text.find
@@ -858,35 +865,46 @@ class Matcher:
         for word in _CAP.findall(text):
             a = find(word, end)
             end = a + len(word)
-            if a and (text[a - 1].isalnum() or text[a - 1] in _JOINERS):
+            if a and text[a - 1] != " " and (text[a - 1].isalnum() or text[a - 1] in _JOINERS):
                 continue
-            first = fold(word)
-            longest = maxlen.get(first)
-            if not longest:
-                loose.append(a)
+            info = words.get(word)
+            if info is None:
+                info = word_info(word)
+            if not info:
+                loose.append(a)  # no alias begins with it
                 continue
-            if first not in index:
-                # only a longer alias can start here: is the next word one that continues it?
-                nxt = _NEXT.match(text, end)
-                if nxt is None or fold(nxt.group(1)) not in self._second.get(first, ()):
-                    loose.append(a)
-                    continue
+            first, ids, seconds, plausible = info
             toks = [(a, end, word)]
             keys = [first]  # keys[i]: the first i + 1 words, folded and joined
-            pos = end
-            # read on only while the words so far begin a longer alias
-            while len(toks) < longest and keys[-1] in prefixes:
-                nxt = _NEXT.match(text, pos)
-                if nxt is None:
-                    break
-                toks.append((nxt.start(1), nxt.end(1), nxt.group(1)))
-                keys.append(keys[-1] + " " + fold(nxt.group(1)))
-                pos = nxt.end()
-            start = _article_start(text, a)
+            if seconds is not None:
+                # a longer alias can start here: read on while the words so far begin one
+                nxt = _NEXT.match(text, end)
+                if ids is None and (nxt is None or fold(nxt.group(1)) not in seconds):
+                    loose.append(a)  # only a longer alias could, and the next word is not its
+                    continue
+                longest = self._maxlen[first]
+                while nxt is not None:
+                    toks.append((nxt.start(1), nxt.end(1), nxt.group(1)))
+                    keys.append(keys[-1] + " " + fold(nxt.group(1)))
+                    if len(toks) == longest or keys[-1] not in prefixes:
+                        break
+                    nxt = _NEXT.match(text, nxt.end())
+            start = a
+            # (the tests at the head of _article_start, which most words fail)
+            if (
+                a > 2
+                and text[a - 1] in _ARTICLE_JOINS
+                and (text[a - 3] in "aAeE" or (a > 3 and text[a - 4] in "aAeE"))
+            ):
+                start = _article_start(text, a)
             for length in range(len(toks), 0, -1):
                 key = keys[length - 1]
                 ids = index.get(key)
-                if ids is None or not _plausible(text, toks, length, s.section, start):
+                if ids is None or (
+                    length == 1
+                    and not plausible
+                    and (plausible is False or not _plausible(text, toks, 1, s.section, start))
+                ):
                     continue
                 b = toks[length - 1][1]
                 if not _part_of_longer_name(text, start, b, s.section, length == 1, index):
@@ -899,6 +917,30 @@ class Matcher:
             else:
                 loose.append(a)
         return found, loose
+
+    def _word_info(self, word: str) -> _WordInfo | Literal[False]:
+        """What :meth:`_names` needs to know of a capitalised word, worked out once per word.
+
+        ``False`` when no alias begins with it; else its folded form, the ids of the alias
+        it is alone (or ``None``), the words that can follow it in a longer alias (``None``
+        when none is longer) and whether it reads as a place name alone: ``True`` always,
+        ``False`` never, ``None`` when :func:`_plausible` must look at its place.
+        """
+        if len(self._words) >= 1 << 16:
+            self._words.clear()
+        first = fold(word)
+        info: _WordInfo | Literal[False] = False
+        if first in self._maxlen:
+            plausible = (
+                False
+                if len(word) < 3
+                else None
+                if (word.isupper() and len(word) <= 5) or word.lower() in _COMMON_WORDS
+                else True
+            )
+            info = (first, self._index.get(first), self._second.get(first), plausible)
+        self._words[word] = info
+        return info
 
     def _unresolved(self, s: Sentence, text: str, loose: Sequence[int]) -> list[Span]:
         """Capitalised words after "in", "near", "north of", ... that name no entry."""
@@ -980,6 +1022,7 @@ _RUN = re.compile(
 )
 _ARTICLE_JOINS = frozenset("-‐‑ \u00a0")
 _NEXT_WORD = re.compile(r"[ \u00a0]([^\W_]+)")
+_SPACES = frozenset(" \u00a0")
 
 
 def _plausible(
@@ -1043,9 +1086,18 @@ def _part_of_longer_name(
         )
         if prev and fold(prev[0].rsplit("-", 1)[-1]) in _GENERIC_BEFORE:
             return True
-        if single and prev and text[a - 1] == " " and _given_name_before(text, a, prev[0], index):
+        if (
+            single
+            and prev
+            and text[a - 1] == " "
+            and not prev[0][0].islower()  # (a given name is capitalised: a cheap test first)
+            and _given_name_before(text, a, prev[0], index)
+        ):
             return True
     if section in ("title", "heading"):
+        return False
+    # the next word, when it is capitalised (most are not: test its first letter first)
+    if not text[b + 1 : b + 2].isupper() or text[b : b + 1] not in _SPACES:
         return False
     nxt = _NEXT_WORD.match(text, b)
     if nxt is None:
