@@ -852,7 +852,7 @@ class Matcher:
         Only a word that is not written lower-case can start a name, so the scan visits
         those and reads the words after them on demand.
         """
-        text = s.text
+        text, section = s.text, s.section
         index, prefixes = self._index, self._prefixes
         words, word_info = self._words, self._word_info
         found: list[Mention] = []
@@ -874,21 +874,16 @@ class Matcher:
                 loose.append(a)  # no alias begins with it
                 continue
             first, ids, seconds, plausible = info
-            toks = [(a, end, word)]
-            keys = [first]  # keys[i]: the first i + 1 words, folded and joined
+            # the next word, when it can continue a longer alias (else no longer one starts
+            # here: its key would be neither an alias nor the start of one)
+            nxt = None
             if seconds is not None:
-                # a longer alias can start here: read on while the words so far begin one
                 nxt = _NEXT.match(text, end)
-                if ids is None and (nxt is None or fold(nxt.group(1)) not in seconds):
-                    loose.append(a)  # only a longer alias could, and the next word is not its
+                if nxt is not None and fold(nxt.group(1)) not in seconds:
+                    nxt = None
+                if nxt is None and ids is None:
+                    loose.append(a)  # only a longer alias could start here
                     continue
-                longest = self._maxlen[first]
-                while nxt is not None:
-                    toks.append((nxt.start(1), nxt.end(1), nxt.group(1)))
-                    keys.append(keys[-1] + " " + fold(nxt.group(1)))
-                    if len(toks) == longest or keys[-1] not in prefixes:
-                        break
-                    nxt = _NEXT.match(text, nxt.end())
             start = a
             # (the tests at the head of _article_start, which most words fail)
             if (
@@ -897,17 +892,46 @@ class Matcher:
                 and (text[a - 3] in "aAeE" or (a > 3 and text[a - 4] in "aAeE"))
             ):
                 start = _article_start(text, a)
+            if nxt is None and ids is not None:
+                # the word alone, the alias it is
+                if not plausible and (
+                    plausible is False or not _plausible(text, [(a, end, word)], 1, section, start)
+                ):
+                    loose.append(a)
+                elif not _part_of_longer_name(text, start, end, section, True, index):
+                    found.append(
+                        Mention(
+                            s.start + start,
+                            s.start + end,
+                            text[start:end],
+                            s.index,
+                            "name",
+                            ids,
+                            first,
+                        )
+                    )
+                continue
+            toks = [(a, end, word)]
+            keys = [first]  # keys[i]: the first i + 1 words, folded and joined
+            # read on while the words so far begin a longer alias
+            longest = self._maxlen[first]
+            while nxt is not None:
+                toks.append((nxt.start(1), nxt.end(1), nxt.group(1)))
+                keys.append(keys[-1] + " " + fold(nxt.group(1)))
+                if len(toks) == longest or keys[-1] not in prefixes:
+                    break
+                nxt = _NEXT.match(text, nxt.end())
             for length in range(len(toks), 0, -1):
                 key = keys[length - 1]
                 ids = index.get(key)
                 if ids is None or (
                     length == 1
                     and not plausible
-                    and (plausible is False or not _plausible(text, toks, 1, s.section, start))
+                    and (plausible is False or not _plausible(text, toks, 1, section, start))
                 ):
                     continue
                 b = toks[length - 1][1]
-                if not _part_of_longer_name(text, start, b, s.section, length == 1, index):
+                if not _part_of_longer_name(text, start, b, section, length == 1, index):
                     found.append(
                         Mention(
                             s.start + start, s.start + b, text[start:b], s.index, "name", ids, key
