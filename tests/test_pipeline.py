@@ -8,10 +8,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bordermap._hints import Hints
 from bordermap.articles import parse_article, read_article
 from bordermap.events import find_triggers
 from bordermap.gazetteer import load
-from bordermap.pipeline import Extractor
+from bordermap.pipeline import _ATTRIBUTION, _ATTRIBUTION_VERBS, Extractor, _attribution
 from bordermap.sentences import split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -168,3 +169,31 @@ def test_phrase_windows_find_what_a_full_scan_finds(text):
 
 def _maximal(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans)]
+
+
+ATTRIBUTION_PIECES = [
+    *("said", "Said", "told", "he", "she", "He", ",", "added", "noted", "warned", "stressed"),
+    *("Yahya", "Rasul", "the", "official", "unsaid", "shesaid", "stated.", "Ali."),
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(ATTRIBUTION_PIECES),
+            st.sampled_from(["", " ", "  ", "\u00a0", ",", "\n"]),
+        ),
+        min_size=1,
+        max_size=14,
+    ),
+    st.integers(min_value=0, max_value=200),
+)
+def test_attribution_is_found_where_the_full_search_finds_it(pieces, pos):
+    text = "".join(a + b for a, b in pieces)
+    pos = min(pos, len(text))
+    hits = Hints({"p-verb": _ATTRIBUTION_VERBS}).scan(text, [(0, len(text))])[0]
+    verbs = [a for a, _ in hits.get("p-verb", [])]
+    full = _ATTRIBUTION.search(text, pos)
+    found = _attribution(text, pos, verbs)
+    assert (found.span() if found else None) == (full.span() if full else None)

@@ -58,6 +58,32 @@ _ATTRIBUTION = re.compile(
     r"(?:,|\b(?:he|she))[\s\u00a0]+(?:" + "|".join(_ATTRIBUTION_VERBS) + r")\b"
     r"|\b(?:said|told)[\s\u00a0]+(?:[A-Za-z-]+[\s\u00a0]+){0,8}?[A-Z][a-z]+[\s\u00a0.]*$"
 )
+
+
+def _attribution(text: str, pos: int, verbs_at: Sequence[int]) -> re.Match[str] | None:
+    """``_ATTRIBUTION.search(text, pos)``, tried only where a match can start.
+
+    ``verbs_at`` holds (at least) every offset in ``text`` where a speech verb is written.
+    A match starts at its verb ("said Yahya Rasul") or at the comma or pronoun right
+    before the verb and its spaces (", said", "he said"), so only those offsets are tried,
+    in order: the first that matches is where the search would have stopped.
+    """
+    starts: set[int] = set()
+    for v in verbs_at:
+        if v < pos:
+            continue
+        starts.add(v)
+        j = v
+        while j > pos and text[j - 1].isspace():
+            j -= 1
+        if j < v:
+            starts.update((j - 1, j - 2, j - 3))  # ",", "he", "she"
+    for a in sorted(starts):
+        if a >= pos and (m := _ATTRIBUTION.match(text, a)) is not None:
+            return m
+    return None
+
+
 _OPEN_QUOTES = frozenset("\"“‘'")
 _THE_BEFORE = re.compile(r"\bthe[\s\u00a0]+$", re.IGNORECASE)
 _THE_TOWN = re.compile(
@@ -179,11 +205,7 @@ class Extractor:
             for trig in triggers:
                 trig = self._anaphoric_strike(s, trig, evidence)
                 # every attribution holds a speech verb after the trigger
-                att = (
-                    _ATTRIBUTION.search(s.text, trig.end - s.start)
-                    if any(a >= trig.end for a in verbs_at)
-                    else None
-                )
+                att = _attribution(s.text, trig.end - s.start, [a - s.start for a in verbs_at])
                 places, rule = link_places(
                     s, trig, by_sentence[s.index], s.start + att.start() if att else None
                 )
