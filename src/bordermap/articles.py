@@ -327,7 +327,7 @@ def _checked_front_matter(data: dict[Any, Any], where: str) -> dict[str, Any]:
 _PLAIN_LINE = re.compile(r"([A-Za-z_][\w-]*):(?:[ \t]+(.*?))?[ \t]*")
 # Values that YAML reads as something other than the plain string, or that need quoting.
 _NOT_PLAIN = re.compile(
-    r"""(?!\d{4}-\d{2}-\d{2}$)[-+.\d].*|(?i:true|false|yes|no|on|off|null|y|n)|~"""
+    r"""(?!\d{4}-\d{2}-\d{2}$)[-+.\d].*|(?i:true|false|yes|no|on|off|null|y|n)|~|=|<<"""
     r"""|[?:,\[\]{}#&*!|>'"%@`].*|.*(?::\s|\s#|:$).*"""
 )
 
