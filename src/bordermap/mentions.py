@@ -628,6 +628,12 @@ def _longest_first(m: Mention) -> tuple[int, int]:
 
 _start = attrgetter("start")
 
+
+def _span(s: Sentence, m: re.Match[str], why: str) -> Span:
+    """A blocked span of sentence ``s`` from a match in its text."""
+    return Span(s.start + m.start(), s.start + m.end(), m.group(), s.index, why)
+
+
 # What Matcher._names needs of a capitalised word that begins an alias (see _word_info).
 _WordInfo = tuple[str, tuple[str, ...] | None, set[str] | None, bool | None]
 
@@ -739,22 +745,12 @@ class Matcher:
             and any(text.startswith(_ORG_KEY_CASE[w], a - s.start) for a, w in hints["m-org"])
         ):
             for m in finditer_at_starts(_ORGS, _ORG_STARTS, text):
-                found.append(
-                    Span(
-                        s.start + m.start(),
-                        s.start + m.end(),
-                        m.group(),
-                        s.index,
-                        "organisation name",
-                    )
-                )
+                found.append(_span(s, m, "organisation name"))
         if s.section not in ("title", "heading") and (
             _OUTLET_WORD.search(text) if hints is None else "m-outlet" in hints
         ):
             for m in _OUTLET.finditer(text):
-                found.append(
-                    Span(s.start + m.start(), s.start + m.end(), m.group(), s.index, "outlet name")
-                )
+                found.append(_span(s, m, "outlet name"))
         for name in self._outlets:
             i = text.find(name)
             while i >= 0:
@@ -769,15 +765,7 @@ class Matcher:
         ):
             for m in _JAZEERA.finditer(text):
                 if self._is_network(text, m):
-                    found.append(
-                        Span(
-                            s.start + m.start(),
-                            s.start + m.end(),
-                            m.group(),
-                            s.index,
-                            "outlet name",
-                        )
-                    )
+                    found.append(_span(s, m, "outlet name"))
         return found
 
     @staticmethod
